@@ -1,0 +1,81 @@
+/**
+ * Turns how a Claude Code process ended into success or a classified failure (DESIGN §5): rate limits, overload
+ * and network trouble are retryable; authentication, bad flags, a missing binary and exhausted limits are not.
+ */
+import type { SessionProgress } from './stream';
+
+export type SessionEnd =
+  | { ok: true }
+  | { ok: false; retryable: boolean; type: string; message: string };
+
+export interface ProcessEnd {
+  exitCode?: number;
+  signal?: string;
+  stderr: string;
+  /** The process could not be started at all (ENOENT, EACCES). */
+  spawnError?: string;
+  command: string;
+}
+
+const AUTH_ERRORS = new Set(['authentication_failed', 'oauth_org_not_allowed', 'account_on_hold', 'verification_required', 'billing_error', 'cloud_credential_error']);
+
+function lastLines(text: string, n = 3): string {
+  return text.trim().split('\n').slice(-n).join(' | ');
+}
+
+export function classifySessionEnd(progress: SessionProgress, end: ProcessEnd): SessionEnd {
+  if (end.spawnError) {
+    return {
+      ok: false,
+      retryable: false,
+      type: 'AgentNotFound',
+      message: `cannot start the agent command "${end.command}": ${end.spawnError}. Install Claude Code (npm install -g @anthropic-ai/claude-code) or set settings.agent.command in the plan.`,
+    };
+  }
+  const r = progress.result;
+  if (r && !r.is_error && end.exitCode === 0) return { ok: true };
+
+  if (r) {
+    const status = r.api_error_status;
+    const text = r.result ?? (r.errors ?? []).join('; ') ?? r.subtype;
+    if (status === 401 || status === 403 || (progress.lastApiError && AUTH_ERRORS.has(progress.lastApiError)) || /not logged in|invalid api key/i.test(text ?? '')) {
+      return {
+        ok: false,
+        retryable: false,
+        type: 'AgentAuthError',
+        message: `Claude Code authentication failed: ${text}. Set ANTHROPIC_API_KEY (or a cloud provider) for the worker.`,
+      };
+    }
+    if (r.subtype === 'error_max_turns' || r.subtype === 'error_max_budget_usd' || r.subtype === 'error_max_structured_output_retries') {
+      return { ok: false, retryable: false, type: 'AgentLimitReached', message: `agent stopped: ${text}` };
+    }
+    if (status === 429 || status === 529 || (typeof status === 'number' && status >= 500) || status === null) {
+      return { ok: false, retryable: true, type: 'AgentApiError', message: `Claude API error (${status ?? 'network'}): ${text}` };
+    }
+    if (r.is_error) {
+      return { ok: false, retryable: true, type: 'AgentFailed', message: `agent reported an error: ${text}` };
+    }
+    // A clean result but a non-zero exit: the process misbehaved after finishing; a retry resumes the session.
+    return { ok: false, retryable: true, type: 'AgentCrashed', message: `agent exited with code ${end.exitCode} after its result` };
+  }
+
+  if (end.signal || end.exitCode === 143 || end.exitCode === 137) {
+    return { ok: false, retryable: true, type: 'AgentKilled', message: `agent process was killed (${end.signal ?? `exit ${end.exitCode}`})` };
+  }
+  if (progress.events === 0 && end.exitCode === 1 && /error: |unknown option|invalid|cannot be used with|requires/i.test(end.stderr)) {
+    return {
+      ok: false,
+      retryable: false,
+      type: 'AgentInvocationError',
+      message: `Claude Code refused the invocation: ${lastLines(end.stderr)}`,
+    };
+  }
+  return {
+    ok: false,
+    retryable: true,
+    type: 'AgentCrashed',
+    message: `agent exited with code ${end.exitCode} without a result${end.stderr.trim() ? `: ${lastLines(end.stderr)}` : ''}`,
+  };
+}
+
+export { NON_RETRYABLE_AGENT_ERRORS } from '../../common/agent-errors';

@@ -1,0 +1,79 @@
+/**
+ * Gate commands (plan `settings.gates` / `settings.mergeGates`): shell commands run in a worktree. The full output
+ * goes to a log file on disk; only a short tail travels through workflow history.
+ */
+import { createWriteStream, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { heartbeat, cancellationSignal } from '@temporalio/activity';
+
+export interface GateRunInput {
+  cwd: string;
+  commands: string[];
+  /** Per command, in milliseconds. */
+  timeoutMs: number;
+  logPath: string;
+}
+
+export type GateRunResult =
+  | { passed: true; logPath: string }
+  | { passed: false; command: string; exitCode?: number; outputTail: string; logPath: string };
+
+const TAIL_BYTES = 4000;
+
+function tail(text: string): string {
+  return text.length > TAIL_BYTES ? `…${text.slice(-TAIL_BYTES)}` : text;
+}
+
+function inActivity(): boolean {
+  try {
+    cancellationSignal();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs the commands in order and stops at the first failure. Safe to run twice: it only reads the worktree. */
+export async function runCommands(input: GateRunInput): Promise<GateRunResult> {
+  mkdirSync(path.dirname(input.logPath), { recursive: true });
+  const log = createWriteStream(input.logPath, { flags: 'a' });
+  const activity = inActivity();
+  try {
+    for (const command of input.commands) {
+      log.write(`$ ${command}\n`);
+      const beat = activity ? setInterval(() => heartbeat({ command }), 5000) : undefined;
+      try {
+        const result = await execa(command, {
+          cwd: input.cwd,
+          shell: true,
+          all: true,
+          reject: false,
+          stdin: 'ignore',
+          timeout: input.timeoutMs,
+          cancelSignal: activity ? cancellationSignal() : undefined,
+          env: { CI: 'true', OVERSEER_GATE: '1' },
+        });
+        const output = result.all ?? '';
+        log.write(output.endsWith('\n') || !output ? output : `${output}\n`);
+        if (result.isCanceled) throw new Error('gate cancelled');
+        if (result.failed) {
+          const why = result.timedOut ? `timed out after ${input.timeoutMs} ms` : `exit code ${result.exitCode}`;
+          log.write(`(${why})\n`);
+          return {
+            passed: false,
+            command,
+            exitCode: result.exitCode,
+            outputTail: tail(`${output}\n(${command}: ${why})`),
+            logPath: input.logPath,
+          };
+        }
+      } finally {
+        if (beat) clearInterval(beat);
+      }
+    }
+    return { passed: true, logPath: input.logPath };
+  } finally {
+    await new Promise<void>((resolve) => log.end(resolve));
+  }
+}

@@ -1,0 +1,130 @@
+/** Small git helpers on top of simple-git shared by the worktree and merge activities. */
+import { existsSync } from 'node:fs';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { GitError, simpleGit, type SimpleGit } from 'simple-git';
+import { ApplicationFailure } from '@temporalio/common';
+
+/** Identity for commits Overseer makes itself (auto-commits of agent work, merge commits). */
+export const OVERSEER_IDENTITY = ['-c', 'user.name=Overseer', '-c', 'user.email=overseer@localhost'];
+
+/** A git command that exited non-zero; simple-git alone resolves such commands when stderr is empty. */
+export class GitCommandError extends GitError {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(undefined, message); // a GitError, so simple-git passes it through unwrapped
+    this.name = 'GitCommandError';
+  }
+}
+
+export function git(dir: string): SimpleGit {
+  // GIT_* variables from a surrounding hook or shell could point git at another repository, and editors or pagers
+  // have no place in unattended runs (simple-git also refuses to pass them on).
+  const env: Record<string, string> = { GIT_TERMINAL_PROMPT: '0' };
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !/^(git_.*|editor|visual|pager|prefix|ssh_askpass)$/i.test(k)) env[k] = v;
+  }
+  return simpleGit({
+    baseDir: dir,
+    trimmed: true,
+    errors(error, result) {
+      if (result.exitCode === 0) return error;
+      const text = Buffer.concat([...result.stdErr, ...result.stdOut]).toString('utf8').trim();
+      return new GitCommandError(text || `git exited with code ${result.exitCode}`, result.exitCode);
+    },
+  }).env(env);
+}
+
+/** Runs a git command whose exit status is the answer (`merge-base --is-ancestor`, `diff --quiet`...). */
+export async function gitSucceeds(dir: string, args: string[]): Promise<boolean> {
+  try {
+    await git(dir).raw(args);
+    return true;
+  } catch (err) {
+    if (err instanceof GitCommandError && err.exitCode === 1) return false;
+    throw err;
+  }
+}
+
+/** The repository's top level and common git dir; non-retryable when the path is not a git repository. */
+export async function openRepo(repoPath: string): Promise<{ top: string; commonDir: string }> {
+  if (!existsSync(repoPath)) {
+    throw ApplicationFailure.nonRetryable(`repository path does not exist: ${repoPath}`, 'RepoNotFound');
+  }
+  try {
+    const g = git(repoPath);
+    const top = await g.raw(['rev-parse', '--show-toplevel']);
+    const common = await g.raw(['rev-parse', '--git-common-dir']);
+    return { top, commonDir: path.resolve(repoPath, common) };
+  } catch (err) {
+    throw ApplicationFailure.nonRetryable(`not a git repository: ${repoPath} (${firstLine(err)})`, 'NotAGitRepo');
+  }
+}
+
+export async function revParse(dir: string, rev: string): Promise<string | undefined> {
+  try {
+    return await git(dir).raw(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function requireBranchTip(repoPath: string, branch: string): Promise<string> {
+  const tip = await revParse(repoPath, `refs/heads/${branch}`);
+  if (!tip) throw ApplicationFailure.nonRetryable(`target branch "${branch}" does not exist in ${repoPath}`, 'BranchNotFound');
+  return tip;
+}
+
+/** Keeps `.overseer/` (worktrees, logs, scratch merges) out of `git status` in every worktree of the repo. */
+export async function ensureExcluded(commonDir: string): Promise<void> {
+  const file = path.join(commonDir, 'info', 'exclude');
+  const current = existsSync(file) ? await readFile(file, 'utf8') : '';
+  if (current.split('\n').some((l) => l.trim() === '/.overseer/')) return;
+  await mkdir(path.dirname(file), { recursive: true });
+  await appendFile(file, `${current && !current.endsWith('\n') ? '\n' : ''}# Overseer's worktrees and logs\n/.overseer/\n`);
+}
+
+export interface WorktreeEntry {
+  path: string;
+  head?: string;
+  branch?: string;
+  bare: boolean;
+  detached: boolean;
+}
+
+export async function listWorktrees(repoPath: string): Promise<WorktreeEntry[]> {
+  const out = await git(repoPath).raw(['worktree', 'list', '--porcelain']);
+  const entries: WorktreeEntry[] = [];
+  let cur: WorktreeEntry | undefined;
+  for (const line of out.split('\n')) {
+    if (line.startsWith('worktree ')) {
+      cur = { path: line.slice('worktree '.length), bare: false, detached: false };
+      entries.push(cur);
+    } else if (cur && line.startsWith('HEAD ')) cur.head = line.slice(5);
+    else if (cur && line.startsWith('branch ')) cur.branch = line.slice(7);
+    else if (cur && line === 'bare') cur.bare = true;
+    else if (cur && line === 'detached') cur.detached = true;
+  }
+  return entries;
+}
+
+export function overseerDir(repoTop: string): string {
+  return path.join(repoTop, '.overseer');
+}
+
+export function isInside(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+export function firstLine(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.split('\n').find((l) => l.trim()) ?? msg;
+}
+
+/** Escapes a literal for `git log --grep` (basic regular expressions). */
+export function grepLiteral(text: string): string {
+  return text.replace(/[\\^$.*[\]]/g, '\\$&');
+}

@@ -1,0 +1,171 @@
+/**
+ * Worktree activities (DESIGN §2, workItemWorkflow steps 1, 3 and 7). Each is idempotent: running it twice, or
+ * again after a crash half way, leaves the same result.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { itemBranch, safeComponent } from '../common/ids';
+import {
+  ensureExcluded,
+  git,
+  grepLiteral,
+  listWorktrees,
+  OVERSEER_IDENTITY,
+  openRepo,
+  overseerDir,
+  requireBranchTip,
+  revParse,
+} from './git-repo';
+
+export interface PrepareWorktreeInput {
+  repoPath: string;
+  epicId: string;
+  itemId: string;
+  targetBranch: string;
+}
+
+export interface PreparedWorktree {
+  worktreePath: string;
+  branch: string;
+  /** Commit of the target branch the item branch started from (or the existing branch tip when reused). */
+  baseCommit: string;
+  /** True when an existing branch was reused (a retry, or a worker that died after creating it). */
+  reused: boolean;
+}
+
+export function worktreePathFor(repoTop: string, epicId: string, itemId: string): string {
+  return path.join(overseerDir(repoTop), 'worktrees', safeComponent(epicId), safeComponent(itemId));
+}
+
+/** Branch `overseer/<epic>/<item>` from the target's current tip, checked out in its own worktree. */
+export async function prepareWorktree(input: PrepareWorktreeInput): Promise<PreparedWorktree> {
+  const { top, commonDir } = await openRepo(input.repoPath);
+  await ensureExcluded(commonDir);
+  const branch = itemBranch(input.epicId, input.itemId);
+  const worktreePath = worktreePathFor(top, input.epicId, input.itemId);
+  const g = git(top);
+
+  const existing = (await listWorktrees(top)).find((w) => path.resolve(w.path) === worktreePath);
+  if (existing && existing.branch === `refs/heads/${branch}` && existsSync(worktreePath)) {
+    return { worktreePath, branch, baseCommit: existing.head ?? '', reused: true };
+  }
+  // A registered worktree whose folder is gone, or a folder git no longer knows: clear both, then recreate.
+  if (existing) await g.raw(['worktree', 'remove', '--force', worktreePath]).catch(() => undefined);
+  await g.raw(['worktree', 'prune']);
+  if (existsSync(worktreePath)) await rm(worktreePath, { recursive: true, force: true });
+  await mkdir(path.dirname(worktreePath), { recursive: true });
+
+  const branchTip = await revParse(top, `refs/heads/${branch}`);
+  if (branchTip) {
+    // The branch survived (an earlier attempt, or a crash after the agent committed): rebuild the worktree from it.
+    await g.raw(['worktree', 'add', worktreePath, branch]);
+    return { worktreePath, branch, baseCommit: branchTip, reused: true };
+  }
+  const base = await requireBranchTip(top, input.targetBranch);
+  await g.raw(['worktree', 'add', '-b', branch, worktreePath, base]);
+  return { worktreePath, branch, baseCommit: base, reused: false };
+}
+
+export interface CommitInput {
+  worktreePath: string;
+  message: string;
+}
+
+/** Commits whatever the agent left uncommitted. Returns the branch tip and whether a commit was made. */
+export async function commitWorktree(input: CommitInput): Promise<{ commit: string; committed: boolean }> {
+  const g = git(input.worktreePath);
+  await g.raw(['add', '-A']);
+  const staged = await g.raw(['diff', '--cached', '--name-only']);
+  if (staged) await g.raw([...OVERSEER_IDENTITY, 'commit', '--no-verify', '-q', '-m', input.message]);
+  return { commit: await g.raw(['rev-parse', 'HEAD']), committed: Boolean(staged) };
+}
+
+/** Whether the item branch has any change against the target (an agent may decide nothing needs doing). */
+export async function branchHasChanges(input: { worktreePath: string; targetBranch: string }): Promise<boolean> {
+  const g = git(input.worktreePath);
+  const ahead = await g.raw(['rev-list', '--count', `refs/heads/${input.targetBranch}..HEAD`]);
+  return Number(ahead) > 0;
+}
+
+export interface RemoveWorktreeInput {
+  repoPath: string;
+  epicId: string;
+  itemId: string;
+  deleteBranch: boolean;
+}
+
+/** Removes the item's worktree (and its branch when asked). Missing pieces are fine: it may run twice. */
+export async function removeWorktree(input: RemoveWorktreeInput): Promise<void> {
+  const { top } = await openRepo(input.repoPath);
+  const worktreePath = worktreePathFor(top, input.epicId, input.itemId);
+  const g = git(top);
+  const registered = (await listWorktrees(top)).some((w) => path.resolve(w.path) === worktreePath);
+  if (registered) await g.raw(['worktree', 'remove', '--force', worktreePath]).catch(() => undefined);
+  if (existsSync(worktreePath)) await rm(worktreePath, { recursive: true, force: true });
+  await g.raw(['worktree', 'prune']);
+  if (input.deleteBranch) {
+    const branch = itemBranch(input.epicId, input.itemId);
+    if (await revParse(top, `refs/heads/${branch}`)) await g.raw(['branch', '-D', branch]);
+  }
+  // Leave no empty epic folder behind.
+  await rm(path.dirname(worktreePath), { recursive: false }).catch(() => undefined);
+}
+
+/** The trailer that marks Overseer's merge commits; how a re-run finds what it already merged. */
+export function mergeTrailer(epicId: string, itemId: string): string {
+  return `Overseer-Item: ${epicId}/${itemId}`;
+}
+
+/** The merge commit of this item on the target's first-parent line, if it was merged before. */
+export async function findItemMerge(input: {
+  repoPath: string;
+  targetBranch: string;
+  epicId: string;
+  itemId: string;
+}): Promise<string | undefined> {
+  const { top } = await openRepo(input.repoPath);
+  const tip = await requireBranchTip(top, input.targetBranch);
+  const out = await git(top).raw([
+    'log',
+    '--first-parent',
+    '--merges',
+    '--format=%H',
+    '-n',
+    '1',
+    `--grep=^${grepLiteral(mergeTrailer(input.epicId, input.itemId))}$`,
+    tip,
+  ]);
+  return out || undefined;
+}
+
+/** Every item of the epic already merged into the target: itemId → merge commit. */
+export async function findMergedItems(input: {
+  repoPath: string;
+  targetBranch: string;
+  epicId: string;
+}): Promise<Record<string, string>> {
+  const { top } = await openRepo(input.repoPath);
+  const tip = await requireBranchTip(top, input.targetBranch);
+  const prefix = `Overseer-Item: ${input.epicId}/`;
+  const out = await git(top).raw([
+    'log',
+    '--first-parent',
+    '--merges',
+    '--format=%H%x00%B%x01',
+    `--grep=^${grepLiteral(prefix)}`,
+    tip,
+  ]);
+  const merged: Record<string, string> = {};
+  for (const record of out.split('\x01')) {
+    const [hash, body] = record.trim().split('\x00');
+    if (!hash || !body) continue;
+    for (const line of body.split('\n')) {
+      if (line.startsWith(prefix)) {
+        const itemId = line.slice(prefix.length).trim();
+        if (!(itemId in merged)) merged[itemId] = hash;
+      }
+    }
+  }
+  return merged;
+}

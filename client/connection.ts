@@ -1,0 +1,43 @@
+/**
+ * Connection settings from Temporal's environment configuration (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
+ * TEMPORAL_API_KEY, TLS settings, TEMPORAL_PROFILE and the CLI's config file), as `temporal` itself reads them.
+ */
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { Client } from '@temporalio/client';
+import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
+
+export interface Connected {
+  connection: NativeConnection;
+  client: Client;
+  namespace: string;
+  address: string;
+}
+
+export function connectConfig(overrides: { address?: string; namespace?: string } = {}): { options: NativeConnectionOptions; namespace: string; address: string } {
+  const loaded = loadClientConnectConfig();
+  const address = overrides.address ?? loaded.connectionOptions.address ?? 'localhost:7233';
+  return {
+    options: { ...loaded.connectionOptions, address },
+    namespace: overrides.namespace ?? loaded.namespace ?? 'default',
+    address,
+  };
+}
+
+/** One native connection serves both the worker and the client. */
+export async function connect(overrides: { address?: string; namespace?: string } = {}): Promise<Connected> {
+  const cfg = connectConfig(overrides);
+  let connection: NativeConnection;
+  try {
+    connection = await NativeConnection.connect(cfg.options);
+  } catch (err) {
+    throw new Error(
+      `cannot reach the Temporal server at ${cfg.address} (${(err as Error).message.split('\n')[0]}). Start one with \`overseer dev\`, or point TEMPORAL_ADDRESS at yours.`,
+    );
+  }
+  return { connection, client: new Client({ connection, namespace: cfg.namespace }), namespace: cfg.namespace, address: cfg.address };
+}
+
+/** The Web UI link of a workflow on the dev server (or TEMPORAL_UI_URL for another deployment). */
+export function webUiLink(workflowId: string, namespace: string, uiBase = process.env.TEMPORAL_UI_URL ?? 'http://localhost:8233'): string {
+  return `${uiBase.replace(/\/$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}

@@ -1,0 +1,67 @@
+/**
+ * Ids and names derived from plan ids: workflow ids (DESIGN §3), branch names and worktree paths.
+ * Pure functions, safe in workflow code.
+ */
+
+export const ID_PATTERN = /^[A-Za-z0-9._-]+$/;
+
+export const TASK_QUEUE = 'overseer';
+export const AGENT_TASK_QUEUE = 'overseer-agents';
+
+export function epicWorkflowId(epicId: string): string {
+  return `epic/${epicId}`;
+}
+
+export function itemWorkflowId(epicId: string, itemId: string): string {
+  return `epic/${epicId}/item/${itemId}`;
+}
+
+export function mergeQueueWorkflowId(repoKey: string): string {
+  return `merge-queue/${repoKey}`;
+}
+
+/** Parses `epic/<epicId>` (any run) back into the epic id. */
+export function epicIdFromWorkflowId(workflowId: string): string | undefined {
+  const m = /^epic\/([^/]+)$/.exec(workflowId);
+  return m ? m[1] : undefined;
+}
+
+/** 32-bit FNV-1a, hex. Deterministic and dependency-free (no Node crypto in workflow code). */
+export function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, '0');
+}
+
+/**
+ * One component of a git ref or a path, derived from an id. Ids are already limited to [A-Za-z0-9._-], but git
+ * refuses components that start with '.' or '-'... (check-ref-format), contain '..' or end in '.lock' or '.'.
+ * Those are rewritten, with a hash suffix so two different ids never map to the same name.
+ */
+export function safeComponent(id: string): string {
+  let name = id.replace(/[^A-Za-z0-9._-]/g, '_');
+  const unsafe =
+    name !== id || /^[.-]/.test(name) || name.includes('..') || /\.lock$/i.test(name) || name.endsWith('.') || name === '';
+  if (!unsafe) return name;
+  name = name.replace(/^[.-]+/, '_').replace(/\.\.+/g, '_').replace(/\.lock$/i, '_lock').replace(/\.+$/, '_');
+  return `${name || '_'}-${fnv1a(id).slice(0, 6)}`;
+}
+
+export function itemBranch(epicId: string, itemId: string): string {
+  return `overseer/${safeComponent(epicId)}/${safeComponent(itemId)}`;
+}
+
+/** A short, readable, unique key for a repository path: `<basename>-<hash>`. */
+export function repoKey(repoPath: string): string {
+  const trimmed = repoPath.replace(/[\\/]+$/, '');
+  const base = trimmed.split(/[\\/]/).pop() || 'repo';
+  return `${safeComponent(base)}-${fnv1a(trimmed)}`;
+}
+
+/** Stable id of a question: the item's workflow id, the attempt and the question's sequence number. */
+export function questionId(epicId: string, itemId: string, seq: number): string {
+  return `${epicId}/${itemId}/q${seq}`;
+}

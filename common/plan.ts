@@ -1,0 +1,142 @@
+/**
+ * The normalized plan: the input of `epicWorkflow` (DESIGN §4). Plain types only — this module is imported by
+ * workflow code, so it must stay free of Node APIs and heavy libraries (the zod schema lives in plan-schema.ts).
+ */
+
+/** A duration string such as `30s`, `5m`, `2h`, `1d` (Temporal accepts these as-is). */
+export type DurationString = string;
+
+export type ApprovalMode = 'none' | 'before-merge';
+
+export type PermissionMode = 'acceptEdits' | 'auto' | 'bypassPermissions' | 'default' | 'manual' | 'dontAsk' | 'plan';
+
+export interface AgentSettings {
+  /** The executable (and leading arguments) to run instead of `claude`, e.g. `["node", "sim.mjs"]`. */
+  command: string[];
+  model?: string;
+  permissionMode: PermissionMode;
+  maxTurns?: number;
+  maxBudgetUsd?: number;
+  /** Extra `--allowedTools` rules, e.g. `Bash(npm test*)`. */
+  allowedTools: string[];
+  /** Upper bound for one agent session (one activity attempt). */
+  sessionTimeout: DurationString;
+  /** A session whose process sends no event for this long is considered dead and is retried elsewhere. */
+  heartbeatTimeout: DurationString;
+  /** Retries of one session after a retryable failure (rate limit, overload, crash). */
+  maxRetries: number;
+  /** First delay between retries; doubles each time. */
+  retryInterval: DurationString;
+}
+
+export interface ValidationSettings {
+  enabled: boolean;
+  maxRounds: number;
+}
+
+export interface ReviewSettings {
+  /** Fail closed: the council runs unless a plan turns it off explicitly. */
+  enabled: boolean;
+  /** Implementer ↔ reviewer exchanges before the tech lead decides. */
+  maxRounds: number;
+}
+
+export interface EpicSettings {
+  maxParallel: number;
+  maxAttempts: number;
+  questionTimeout: DurationString;
+  autoResume: boolean;
+  approval: ApprovalMode;
+  /** Shell commands run in the item's worktree before review. */
+  gates: string[];
+  /** Shell commands run on the merge result before the target branch moves. */
+  mergeGates: string[];
+  /** Per gate command. */
+  gateTimeout: DurationString;
+  review: ReviewSettings;
+  agent: AgentSettings;
+  validation: ValidationSettings;
+  /** Items of phase N start only when every item of earlier phases is done (ccw "Phased" execution model). */
+  phaseBarriers: boolean;
+  /** How long the merge queue waits before retrying a merge held by a dirty checkout of the target branch. */
+  mergeHoldRetry: DurationString;
+}
+
+export interface WorkItem {
+  id: string;
+  title: string;
+  description: string;
+  acceptance: string[];
+  dependsOn: string[];
+  role?: string;
+  /** 0 is the highest. Items without a priority sort after those with one. */
+  priority?: number;
+  group?: string;
+  phase?: number;
+  files: string[];
+  /** Extra instructions for the agent collected by importers (requirements, steps, focus paths...). */
+  context?: string[];
+  /** Already complete in the plan's source (a closed Beads issue, a completed ccw task): never run. */
+  done?: boolean;
+  /** Links that order nothing (Beads `related`, ...), kept for display. */
+  links?: { type: string; target: string }[];
+}
+
+/** Where the plan came from, so results can be written back there. */
+export type PlanSource =
+  | { kind: 'native'; file?: string }
+  | { kind: 'beads'; file?: string; epic: string; writeBack: boolean }
+  | { kind: 'ccw'; sessionDir: string; writeBack: boolean };
+
+export interface EpicPlan {
+  epicId: string;
+  title: string;
+  repo: { path: string; targetBranch: string };
+  items: WorkItem[];
+  settings: EpicSettings;
+  source?: PlanSource;
+}
+
+export const DEFAULT_SETTINGS: EpicSettings = {
+  maxParallel: 3,
+  maxAttempts: 2,
+  questionTimeout: '24h',
+  autoResume: false,
+  approval: 'none',
+  gates: [],
+  mergeGates: [],
+  gateTimeout: '10m',
+  review: { enabled: true, maxRounds: 2 },
+  agent: {
+    command: ['claude'],
+    permissionMode: 'acceptEdits',
+    allowedTools: [],
+    sessionTimeout: '2h',
+    heartbeatTimeout: '2m',
+    maxRetries: 4,
+    retryInterval: '5s',
+  },
+  validation: { enabled: false, maxRounds: 2 },
+  phaseBarriers: false,
+  mergeHoldRetry: '30s',
+};
+
+/**
+ * Fills missing settings with defaults. The client's zod normalization already does this; the workflow repeats it
+ * (without zod) because a plan may also arrive straight from `temporal workflow start --input-file`.
+ */
+export function withDefaultSettings(settings: Partial<EpicSettings> | undefined): EpicSettings {
+  const s = settings ?? {};
+  const agent: Partial<AgentSettings> & { command?: string[] | string } = s.agent ?? {};
+  return {
+    ...DEFAULT_SETTINGS,
+    ...s,
+    review: { ...DEFAULT_SETTINGS.review, ...(s.review ?? {}) },
+    validation: { ...DEFAULT_SETTINGS.validation, ...(s.validation ?? {}) },
+    agent: {
+      ...DEFAULT_SETTINGS.agent,
+      ...agent,
+      command: typeof agent.command === 'string' ? [agent.command] : agent.command ?? DEFAULT_SETTINGS.agent.command,
+    },
+  };
+}

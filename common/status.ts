@@ -1,0 +1,109 @@
+/** Item states and the status snapshots returned by the `status` queries (DESIGN §3). */
+
+export type ItemState =
+  | 'pending'
+  | 'ready'
+  | 'running'
+  | 'awaiting_answer'
+  | 'gating'
+  | 'in_review'
+  | 'approved'
+  | 'merging'
+  | 'merged'
+  | 'rejected'
+  | 'failed'
+  | 'blocked'
+  | 'skipped'
+  | 'cancelled'
+  /** Already complete in the plan's source (closed Beads issue, completed ccw task); never run. */
+  | 'done';
+
+/** States after which an item never runs again without a human (retry). */
+export const TERMINAL_STATES: readonly ItemState[] = ['merged', 'failed', 'blocked', 'skipped', 'cancelled', 'done'];
+/** States that let dependents start. */
+export const SATISFYING_STATES: readonly ItemState[] = ['merged', 'skipped', 'done'];
+
+export function isTerminal(state: ItemState): boolean {
+  return TERMINAL_STATES.includes(state);
+}
+
+export function isSatisfying(state: ItemState): boolean {
+  return SATISFYING_STATES.includes(state);
+}
+
+export interface Question {
+  questionId: string;
+  epicId: string;
+  itemId: string;
+  kind: 'agent' | 'merge_conflict';
+  question: string;
+  options?: string[];
+  context?: string;
+  askedAt: number;
+  answer?: string;
+  answeredBy?: string;
+  answeredAt?: number;
+  /** Set when the question timed out and the session was resumed without an answer. */
+  timedOut?: boolean;
+}
+
+export interface AnswerInput {
+  questionId: string;
+  answer: string;
+  answeredBy?: string;
+}
+
+export interface ItemStatus {
+  itemId: string;
+  title: string;
+  state: ItemState;
+  /** One line on what is happening or what went wrong. */
+  detail?: string;
+  attempts: number;
+  branch?: string;
+  worktree?: string;
+  sessionId?: string;
+  pendingQuestion?: Question;
+  mergeCommit?: string;
+  costUsd: number;
+  startedAt?: number;
+  finishedAt?: number;
+  /** Version string reported by the agent CLI (from its init event). */
+  agentVersion?: string;
+  /** Where the session transcripts are, on the worker that ran them. */
+  transcripts?: string[];
+  /** Failed write-backs to the plan source (never fail the item). */
+  writeBackErrors?: string[];
+  history?: string[];
+}
+
+export type EpicPhase = 'running' | 'paused' | 'awaiting_human' | 'validating' | 'completed' | 'failed' | 'cancelled';
+
+export interface EpicStatus {
+  epicId: string;
+  title: string;
+  phase: EpicPhase;
+  repoPath: string;
+  targetBranch: string;
+  items: ItemStatus[];
+  startedAt: number;
+  finishedAt?: number;
+  validationRounds: number;
+  costUsd: number;
+}
+
+export interface EpicResult {
+  epicId: string;
+  phase: EpicPhase;
+  items: { itemId: string; state: ItemState; mergeCommit?: string; attempts: number; costUsd: number; durationMs?: number }[];
+  costUsd: number;
+  durationMs: number;
+}
+
+/** What an item workflow tells its epic (by signal) whenever something worth showing changes. */
+export interface ItemUpdate {
+  itemId: string;
+  /** The item workflow's run counter for this item (retries start new runs); stale updates are ignored. */
+  run: number;
+  status: ItemStatus;
+}

@@ -1,0 +1,25 @@
+/** Plans for tests: the shared fixtures, pointed at a throwaway repository and the simulated agent. */
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { loadNativePlan } from '../../client/importers/native';
+import type { EpicPlan, EpicSettings } from '../../common/plan';
+
+export const FIXTURES = path.resolve(fileURLToPath(new URL('../../', import.meta.url)), '..', 'shared', 'fixtures');
+export const AUTH_EPIC = path.join(FIXTURES, 'plans', 'auth-epic.yaml');
+
+export async function authPlan(repo: string, command: string[], settings: Partial<EpicSettings> = {}, epicId?: string): Promise<EpicPlan> {
+  const plan = await loadNativePlan(AUTH_EPIC, { repo });
+  return withAgent({ ...plan, epicId: epicId ?? plan.epicId, repo: { ...plan.repo, path: repo } }, command, settings);
+}
+
+/** Points a plan at the simulated agent with test-sized retry intervals. */
+export function withAgent(plan: EpicPlan, command: string[], settings: Partial<EpicSettings> = {}): EpicPlan {
+  return {
+    ...plan,
+    settings: {
+      ...plan.settings,
+      ...settings,
+      agent: { ...plan.settings.agent, command, retryInterval: '200ms', heartbeatTimeout: '30s', ...(settings.agent ?? {}) },
+    },
+  };
+}

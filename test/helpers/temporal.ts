@@ -1,0 +1,45 @@
+/** A real Temporal dev server (the CLI found like production finds it) and Overseer's workers, for tests. */
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { createWorkers } from '../../workers/worker';
+import { devServerExecutable, findTemporalCli } from '../../workers/temporal-cli';
+import { SEARCH_ATTRIBUTES } from '../../common/search-attributes';
+import type { RunnerOptions } from '../../activities/agent/runner';
+
+export async function startTestEnv(extraArgs: string[] = []): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: devServerExecutable(findTemporalCli()),
+      searchAttributes: SEARCH_ATTRIBUTES,
+      extraArgs,
+    },
+  });
+}
+
+export interface RunningWorkers {
+  workers: Worker[];
+  stop(): Promise<void>;
+}
+
+export async function startWorkers(
+  env: TestWorkflowEnvironment,
+  opts: { runner?: RunnerOptions; maxSessions?: number; queues?: ('core' | 'agents')[] } = {},
+): Promise<RunningWorkers> {
+  const workers = await createWorkers({
+    connection: env.nativeConnection,
+    client: env.client,
+    namespace: env.namespace ?? 'default',
+    maxSessions: opts.maxSessions ?? 4,
+    runner: { killGraceMs: 1000, heartbeatEveryMs: 1000, ...opts.runner },
+    shutdownGraceTime: '1s',
+    queues: opts.queues,
+  });
+  const running = Promise.all(workers.map((w) => w.run()));
+  return {
+    workers,
+    async stop() {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await running;
+    },
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * The workflow bundle, built once and cached on disk by a hash of the workflow sources (webpack takes seconds;
+ * tests and `overseer dev` restarts reuse it).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const WORKFLOWS_PATH = path.join(ROOT, 'workflows', 'index.ts');
+
+function sourceHash(): string {
+  const h = createHash('sha256');
+  for (const dir of ['workflows', 'common']) {
+    for (const file of readdirSync(path.join(ROOT, dir)).sort()) {
+      if (file.endsWith('.ts')) h.update(file).update(readFileSync(path.join(ROOT, dir, file)));
+    }
+  }
+  h.update(readFileSync(path.join(ROOT, 'package-lock.json')));
+  return h.digest('hex').slice(0, 16);
+}
+
+let cached: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  cached ??= (async () => {
+    const dir = path.join(ROOT, 'node_modules', '.cache', 'overseer');
+    const file = path.join(dir, `workflows-${sourceHash()}.json`);
+    if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as WorkflowBundleWithSourceMap;
+    const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(file, JSON.stringify(bundle));
+    return bundle;
+  })();
+  return cached;
+}
+
+const noop = () => undefined;
+const quietLogger = { log: noop, trace: noop, debug: noop, info: noop, warn: (m: string) => console.warn(m), error: (m: string) => console.error(m) };

@@ -1,0 +1,69 @@
+/**
+ * The production worker: two Temporal workers in one process (DESIGN §3).
+ * - `overseer`: the workflows, git, gates, the merge queue and write-back;
+ * - `overseer-agents`: Claude Code sessions, at most `maxSessions` at once (each is a process doing real work).
+ */
+import { hostname } from 'node:os';
+import type { Client } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { AGENT_TASK_QUEUE, TASK_QUEUE } from '../common/ids';
+import { createAgentActivities, createCoreActivities } from '../activities/index';
+import type { RunnerOptions } from '../activities/agent/runner';
+import { workflowBundle } from './bundle';
+import { registerBuiltInWriteBacks } from '../activities/sync-handlers';
+
+export interface WorkerOptions {
+  connection: NativeConnection;
+  /** A client for the activities that talk to Temporal (signal-with-start of the merge queue). */
+  client: Client;
+  namespace: string;
+  /** Concurrent agent sessions on this worker. */
+  maxSessions?: number;
+  /** Passed to every agent session (CLAUDE_CONFIG_DIR, ANTHROPIC_BASE_URL, ...). */
+  runner?: RunnerOptions;
+  /** How long running sessions may finish when the worker is asked to stop; then they are resumed elsewhere. */
+  shutdownGraceTime?: string;
+  identity?: string;
+  /** Run only one of the two queues (scale them separately). */
+  queues?: ('core' | 'agents')[];
+}
+
+export async function createWorkers(opts: WorkerOptions): Promise<Worker[]> {
+  registerBuiltInWriteBacks();
+  const queues = opts.queues ?? ['core', 'agents'];
+  const identity = opts.identity ?? `overseer@${hostname()}:${process.pid}`;
+  const workers: Worker[] = [];
+  if (queues.includes('core')) {
+    workers.push(
+      await Worker.create({
+        connection: opts.connection,
+        namespace: opts.namespace,
+        taskQueue: TASK_QUEUE,
+        workflowBundle: await workflowBundle(),
+        activities: createCoreActivities(opts.client),
+        identity,
+        maxCachedWorkflows: 200,
+        shutdownGraceTime: opts.shutdownGraceTime ?? '10s',
+      }),
+    );
+  }
+  if (queues.includes('agents')) {
+    workers.push(
+      await Worker.create({
+        connection: opts.connection,
+        namespace: opts.namespace,
+        taskQueue: AGENT_TASK_QUEUE,
+        activities: createAgentActivities(opts.runner),
+        identity,
+        maxConcurrentActivityTaskExecutions: opts.maxSessions ?? 4,
+        shutdownGraceTime: opts.shutdownGraceTime ?? '10s',
+      }),
+    );
+  }
+  return workers;
+}
+
+/** Runs the workers until they are shut down (SIGINT/SIGTERM are handled by the SDK's runtime). */
+export async function runWorkers(workers: Worker[]): Promise<void> {
+  await Promise.all(workers.map((w) => w.run()));
+}

@@ -1,0 +1,161 @@
+/**
+ * mergeQueueWorkflow (DESIGN §2): one per repository (`merge-queue/<repoKey>`), shared by every epic on it.
+ * Requests arrive by `enqueue` signal (signal-with-start) and are merged one at a time in arrival order; each
+ * requester gets its result by `mergeResult` signal. A request id seen before is answered again, never merged
+ * twice. Continues-as-new with its waiting requests when Temporal suggests it.
+ */
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  log,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { CoreActivities } from '../activities/index';
+import { enqueueSignal, mergeResultSignal, queueMergeResultQuery, queueStatusQuery, recheckSignal } from '../common/api';
+import { TASK_QUEUE } from '../common/ids';
+import type { MergeOutcome, MergeQueueStatus, MergeRequest, MergeResult } from '../common/merge';
+import { parseDuration } from '../common/durations';
+
+export interface MergeQueueInput {
+  repoKey: string;
+  repoPath: string;
+  /** Carried across continue-as-new. */
+  waiting?: MergeRequest[];
+  results?: MergeResult[];
+  recent?: MergeQueueStatus['recent'];
+  /** Tests lower this to exercise continue-as-new; otherwise Temporal's suggestion decides. */
+  continueAsNewAfter?: number;
+  /** The queue ends after this long with nothing to do; the next request starts it again. */
+  idleTimeout?: string;
+}
+
+const RESULTS_KEPT = 500;
+const RECENT_KEPT = 20;
+
+export async function mergeQueueWorkflow(input: MergeQueueInput): Promise<void> {
+  const git = proxyActivities<CoreActivities>({
+    taskQueue: TASK_QUEUE,
+    startToCloseTimeout: '30m',
+    heartbeatTimeout: '2m',
+    retry: { initialInterval: '1s', maximumInterval: '30s', nonRetryableErrorTypes: ['NotAGitRepo', 'RepoNotFound', 'BranchNotFound'] },
+  });
+
+  const waiting: MergeRequest[] = [...(input.waiting ?? [])];
+  const results = new Map<string, MergeResult>((input.results ?? []).map((r) => [r.requestId, r]));
+  let recent = [...(input.recent ?? [])];
+  const replies: { to: string; result: MergeResult }[] = [];
+  let current: MergeQueueStatus['current'];
+  let recheck = false;
+  let served = 0;
+
+  setHandler(enqueueSignal, (req) => {
+    const done = results.get(req.requestId);
+    if (done) {
+      replies.push({ to: req.replyTo, result: done }); // asked again: answer again
+      return;
+    }
+    if (current?.request.requestId === req.requestId || waiting.some((w) => w.requestId === req.requestId)) return;
+    waiting.push(req);
+  });
+  setHandler(recheckSignal, () => {
+    recheck = true;
+  });
+  setHandler(queueStatusQuery, () => ({
+    repoKey: input.repoKey,
+    repoPath: input.repoPath,
+    current,
+    waiting: [...waiting],
+    recent: [...recent],
+  }));
+  setHandler(queueMergeResultQuery, (requestId) => results.get(requestId));
+
+  const reply = async (to: string, result: MergeResult) => {
+    try {
+      await getExternalWorkflowHandle(to).signal(mergeResultSignal, result);
+    } catch (err) {
+      log.warn('requester is gone; result kept for a later ask', { to, requestId: result.requestId, error: String(err) });
+    }
+  };
+  const remember = (result: MergeResult) => {
+    results.set(result.requestId, result);
+    while (results.size > RESULTS_KEPT) results.delete(results.keys().next().value!);
+  };
+  const shouldContinueAsNew = () =>
+    workflowInfo().continueAsNewSuggested || (input.continueAsNewAfter !== undefined && served >= input.continueAsNewAfter);
+
+  for (;;) {
+    const idle = !(await condition(
+      () => waiting.length > 0 || replies.length > 0,
+      input.idleTimeout ? parseDuration(input.idleTimeout) : '1h',
+    ));
+    while (replies.length) {
+      const r = replies.shift()!;
+      await reply(r.to, r.result);
+    }
+    if (idle && waiting.length === 0) {
+      await condition(allHandlersFinished);
+      if (waiting.length === 0 && replies.length === 0) return; // nothing to do; signal-with-start brings it back
+      continue;
+    }
+    if (waiting.length === 0) continue;
+
+    const req = waiting[0];
+    const startedAt = Date.now();
+    current = { request: req, since: startedAt };
+    let outcome: MergeOutcome;
+    try {
+      outcome = await git.mergeBranch(req);
+    } catch (err) {
+      outcome = { status: 'error', message: err instanceof Error ? err.message : String(err) };
+    }
+    if (outcome.status === 'held') {
+      // The target branch is checked out with uncommitted work: tell the requester, wait, look again.
+      current.note = outcome.reason;
+      await reply(req.replyTo, { requestId: req.requestId, outcome, startedAt, finishedAt: Date.now() });
+      recheck = false;
+      await condition(() => recheck, parseDuration(req.holdRetry || '30s'));
+      continue;
+    }
+    waiting.shift();
+    current = undefined;
+    const result: MergeResult = { requestId: req.requestId, outcome, startedAt, finishedAt: Date.now() };
+    remember(result);
+    recent = [
+      ...recent,
+      {
+        requestId: req.requestId,
+        itemId: req.itemId,
+        epicId: req.epicId,
+        outcome: outcome.status,
+        commit: outcome.status === 'merged' ? outcome.commit : undefined,
+        at: result.finishedAt,
+        startedAt,
+      },
+    ].slice(-RECENT_KEPT);
+    await reply(req.replyTo, result);
+    served++;
+
+    if (shouldContinueAsNew()) {
+      await condition(allHandlersFinished);
+      // Replies queued by handlers are answered by the next run from `results` when the requester asks again;
+      // answer them now so nobody has to.
+      while (replies.length) {
+        const r = replies.shift()!;
+        await reply(r.to, r.result);
+      }
+      await continueAsNew<typeof mergeQueueWorkflow>({
+        repoKey: input.repoKey,
+        repoPath: input.repoPath,
+        waiting,
+        results: [...results.values()],
+        recent,
+        continueAsNewAfter: input.continueAsNewAfter,
+        idleTimeout: input.idleTimeout,
+      });
+    }
+  }
+}
