@@ -178,7 +178,7 @@ function mergeSettings(s: PlanFile['settings']): EpicSettings {
 /** Validates a parsed plan document and returns the normalized `EpicPlan`, or throws `PlanError`. */
 export function normalizePlan(raw: unknown, opts: NormalizeOptions): EpicPlan {
   const parsed = planFileSchema.safeParse(raw);
-  if (!parsed.success) throw new PlanError(opts.file, zodProblems(raw, parsed.error));
+  if (!parsed.success) throw new PlanError(opts.file, [...zodProblems(raw, parsed.error), ...rawDagProblems(raw)]);
   const p = parsed.data;
   const plan: EpicPlan = {
     epicId: p.epicId,
@@ -207,6 +207,16 @@ export function normalizePlan(raw: unknown, opts: NormalizeOptions): EpicPlan {
   };
   assertValidDag(plan, opts.file);
   return plan;
+}
+
+/** DAG problems of a document that failed schema checks, so one run reports everything it can. */
+function rawDagProblems(raw: unknown): string[] {
+  const items = raw && typeof raw === 'object' ? (raw as { items?: unknown }).items : undefined;
+  if (!Array.isArray(items)) return [];
+  const nodes = items
+    .filter((it): it is { id: string; dependsOn?: unknown } => Boolean(it) && typeof it === 'object' && typeof (it as { id?: unknown }).id === 'string')
+    .map((it) => ({ id: it.id, dependsOn: Array.isArray(it.dependsOn) ? it.dependsOn.filter((d): d is string => typeof d === 'string') : [] }));
+  return findDagProblems(nodes).map(describeDagProblem);
 }
 
 /** DAG checks shared by every importer: duplicate ids, unknown and self dependencies, cycles. */

@@ -1,0 +1,23 @@
+/** `overseer status <epicId>`: every item's state. */
+import type { Command } from 'commander';
+import { epicStatusQuery } from '../../common/api';
+import { epicWorkflowId } from '../../common/ids';
+import { connect } from '../connection';
+import { formatStatus } from '../format';
+
+export function registerStatus(program: Command): void {
+  program
+    .command('status')
+    .argument('<epicId>')
+    .description("print every item's state")
+    .option('--json', 'as JSON')
+    .action(async (epicId: string, opts) => {
+      const { client, connection } = await connect();
+      try {
+        const status = await client.workflow.getHandle(epicWorkflowId(epicId)).query(epicStatusQuery);
+        console.log(opts.json ? JSON.stringify(status, null, 2) : formatStatus(status));
+      } finally {
+        await connection.close();
+      }
+    });
+}

@@ -1,0 +1,40 @@
+/** Human-readable output of statuses and plans. */
+import type { EpicStatus, ItemStatus } from '../common/status';
+import type { EpicPlan } from '../common/plan';
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? text : text + ' '.repeat(width - text.length);
+}
+
+export function formatItemLine(s: ItemStatus): string {
+  const bits = [pad(s.itemId, 14), pad(s.state, 16), pad(`attempts ${s.attempts}`, 11), pad(`$${(s.costUsd ?? 0).toFixed(4)}`, 10)];
+  const detail = s.pendingQuestion ? `? [${s.pendingQuestion.questionId}] ${s.pendingQuestion.question}` : s.state === 'merged' && s.mergeCommit ? s.mergeCommit.slice(0, 10) : s.detail ?? '';
+  return `${bits.join(' ')} ${detail.split('\n')[0].slice(0, 100)}`.trimEnd();
+}
+
+export function formatStatus(st: EpicStatus): string {
+  const lines = [`epic ${st.epicId}: ${st.title} — ${st.phase} (${st.repoPath} → ${st.targetBranch}, cost $${st.costUsd.toFixed(4)})`];
+  for (const item of st.items) lines.push(`  ${formatItemLine(item)}`);
+  return lines.join('\n');
+}
+
+export function formatPlan(plan: EpicPlan): string {
+  const lines = [`epic ${plan.epicId}: ${plan.title}`, `repo ${plan.repo.path} → ${plan.repo.targetBranch}`, `items (${plan.items.length}):`];
+  for (const it of plan.items) {
+    const deps = it.dependsOn.length ? ` after ${it.dependsOn.join(', ')}` : '';
+    const meta = [it.role && `role ${it.role}`, it.priority !== undefined && `P${it.priority}`, it.phase !== undefined && `phase ${it.phase}`, it.done && 'done']
+      .filter(Boolean)
+      .join(', ');
+    lines.push(`  ${it.id}: ${it.title}${deps}${meta ? ` (${meta})` : ''}`);
+  }
+  return lines.join('\n');
+}
+
+/** The DAG as a Mermaid flowchart. */
+export function formatMermaid(plan: EpicPlan): string {
+  const node = (id: string) => `n_${id.replace(/[^A-Za-z0-9_]/g, '_')}`;
+  const lines = ['flowchart TD'];
+  for (const it of plan.items) lines.push(`  ${node(it.id)}["${it.id}: ${it.title.replace(/"/g, "'")}${it.done ? ' (done)' : ''}"]`);
+  for (const it of plan.items) for (const d of it.dependsOn) lines.push(`  ${node(d)} --> ${node(it.id)}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,2 @@
+/** Side-effect imports that register the importers besides the native one. */
+export {};

@@ -1,0 +1,86 @@
+/**
+ * The embedded default (`overseer dev`): the Temporal CLI's dev server (SQLite file, Web UI) plus an Overseer
+ * worker in this process. Ctrl-C stops the worker first (sessions get a grace period) and then the server.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Runtime } from '@temporalio/worker';
+import { SEARCH_ATTRIBUTES } from '../common/search-attributes';
+import { devServerExecutable, findTemporalCli, INSTALL_HINT } from './temporal-cli';
+import { createWorkers } from './worker';
+import type { RunnerOptions } from '../activities/agent/runner';
+
+export interface DevOptions {
+  port: number;
+  uiPort: number;
+  /** SQLite file; the state survives restarts of the server. */
+  db: string;
+  namespace?: string;
+  maxSessions?: number;
+  runner?: RunnerOptions;
+  log?: (line: string) => void;
+}
+
+export interface DevServer {
+  env: TestWorkflowEnvironment;
+  address: string;
+  uiUrl: string;
+  /** Resolves when the worker stops (Ctrl-C / SIGTERM, or `stop()`). */
+  done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+export async function startDev(opts: DevOptions): Promise<DevServer> {
+  const log = opts.log ?? ((l: string) => console.log(l));
+  const cli = findTemporalCli();
+  if (cli.kind === 'download') log('No Temporal CLI on this machine; asking the SDK to download one (needs internet).');
+  else log(`Temporal CLI: ${cli.path} (from ${cli.from})`);
+  mkdirSync(path.dirname(path.resolve(opts.db)), { recursive: true });
+  if (!runtimeInstalled) {
+    // Quiet logs; the SDK still turns SIGINT/SIGTERM into a graceful worker shutdown.
+    Runtime.install({ logger: { log() {}, trace() {}, debug() {}, info() {}, warn: (m: string) => console.warn(m), error: (m: string) => console.error(m) } });
+    runtimeInstalled = true;
+  }
+  let env: TestWorkflowEnvironment;
+  try {
+    env = await TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: devServerExecutable(cli),
+        port: opts.port,
+        ui: true,
+        uiPort: opts.uiPort,
+        dbFilename: path.resolve(opts.db),
+        namespace: opts.namespace ?? 'default',
+        searchAttributes: SEARCH_ATTRIBUTES,
+        log: { format: 'pretty', level: 'error' },
+      },
+    });
+  } catch (err) {
+    if (cli.kind === 'download') throw new Error(INSTALL_HINT);
+    throw new Error(`the Temporal dev server did not start on port ${opts.port} (${(err as Error).message.split('\n')[0]}). Is the port in use?`);
+  }
+  const workers = await createWorkers({
+    connection: env.nativeConnection,
+    client: env.client,
+    namespace: opts.namespace ?? 'default',
+    maxSessions: opts.maxSessions,
+    runner: opts.runner,
+    shutdownGraceTime: '20s',
+  });
+  const done = Promise.all(workers.map((w) => w.run())).then(() => undefined);
+  const address = `127.0.0.1:${opts.port}`;
+  return {
+    env,
+    address,
+    uiUrl: `http://localhost:${opts.uiPort}`,
+    done,
+    async stop() {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await done.catch(() => undefined);
+      await env.teardown();
+    },
+  };
+}
