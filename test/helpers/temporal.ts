@@ -1,12 +1,26 @@
 /** A real Temporal dev server (the CLI found like production finds it) and Overseer's workers, for tests. */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { createWorkers } from '../../workers/worker';
 import { devServerExecutable, findTemporalCli } from '../../workers/temporal-cli';
 import { SEARCH_ATTRIBUTES } from '../../common/search-attributes';
 import type { RunnerOptions } from '../../activities/agent/runner';
 
+let runtimeReady = false;
+
+/** Worker logs at WARN and above only: failures the tests provoke on purpose are expected noise. */
+function quietRuntime(): void {
+  if (runtimeReady) return;
+  runtimeReady = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger(process.env.OVERSEER_TEST_LOG ?? 'ERROR') });
+  } catch {
+    /* already installed by this process */
+  }
+}
+
 export async function startTestEnv(extraArgs: string[] = []): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: devServerExecutable(findTemporalCli()),
