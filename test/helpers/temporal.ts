@@ -13,7 +13,7 @@ function quietRuntime(): void {
   if (runtimeReady) return;
   runtimeReady = true;
   try {
-    Runtime.install({ logger: new DefaultLogger(process.env.OVERSEER_TEST_LOG ?? 'ERROR') });
+    Runtime.install({ logger: new DefaultLogger((process.env.OVERSEER_TEST_LOG ?? 'ERROR') as 'ERROR') });
   } catch {
     /* already installed by this process */
   }
