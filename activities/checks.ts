@@ -6,6 +6,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { heartbeat, cancellationSignal } from '@temporalio/activity';
+import { crashPoint } from './crash-points';
 
 export interface GateRunInput {
   cwd: string;
@@ -41,6 +42,7 @@ export async function runCommands(input: GateRunInput): Promise<GateRunResult> {
   const activity = inActivity();
   try {
     for (const command of input.commands) {
+      crashPoint('gates:mid');
       log.write(`$ ${command}\n`);
       const beat = activity ? setInterval(() => heartbeat({ command }), 5000) : undefined;
       try {

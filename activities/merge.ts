@@ -15,6 +15,7 @@ import { runCommands } from './checks';
 import { firstLine, git, gitSucceeds, grepLiteral, isInside, listWorktrees, OVERSEER_IDENTITY, openRepo, overseerDir, revParse } from './git-repo';
 import { findItemMerge, mergeTrailer } from './worktrees';
 import { parseDuration } from '../common/durations';
+import { crashPoint } from './crash-points';
 
 export function mergeMessage(req: Pick<MergeRequest, 'epicId' | 'itemId' | 'title' | 'branch'>): string {
   return `Merge ${req.itemId}: ${req.title}\n\n${mergeTrailer(req.epicId, req.itemId)}\nOverseer-Branch: ${req.branch}\n`;
@@ -45,10 +46,29 @@ async function userCheckoutsOf(top: string, targetBranch: string): Promise<strin
 }
 
 async function isDirty(worktree: string): Promise<string | undefined> {
-  const out = await git(worktree).raw(['status', '--porcelain', '--untracked-files=no']);
-  if (!out) return undefined;
-  const files = out.split('\n').map((l) => l.slice(3));
+  // Staged and unstaged changes to tracked files (not `status --porcelain`: its leading space does not survive the
+  // trimmed output). --no-optional-locks: a background look must not take the user's index.lock.
+  const names = async (args: string[]) => (await git(worktree).raw(['--no-optional-locks', 'diff', '--name-only', '-z', ...args])).split('\0').filter(Boolean);
+  const files = [...new Set([...(await names(['--cached'])), ...(await names([]))])];
+  if (!files.length) return undefined;
   return `${files.length} uncommitted change${files.length === 1 ? '' : 's'} (${files.slice(0, 3).join(', ')}${files.length > 3 ? ', …' : ''})`;
+}
+
+/**
+ * A user checkout left behind by a merge interrupted between moving the branch and updating the checkout (worker
+ * killed): its index still matches the merge's first parent exactly. Brings it along, as the merge would have; the
+ * two-way `read-tree -m -u` keeps edits made since to files the merge does not touch and refuses anything else.
+ */
+async function catchUpStaleCheckouts(top: string, targetBranch: string, tip: string): Promise<void> {
+  const parents = (await git(top).raw(['rev-list', '--parents', '-n', '1', tip])).split(' ').slice(1);
+  if (parents.length !== 2) return;
+  const [previous] = parents;
+  for (const wt of await userCheckoutsOf(top, targetBranch)) {
+    const stale =
+      !(await gitSucceeds(wt, ['--no-optional-locks', 'diff-index', '--quiet', '--cached', tip])) &&
+      (await gitSucceeds(wt, ['--no-optional-locks', 'diff-index', '--quiet', '--cached', previous]));
+    if (stale) await git(wt).raw(['read-tree', '-m', '-u', previous, tip]).catch(() => undefined);
+  }
 }
 
 const MAX_CAS_RETRIES = 5;
@@ -56,6 +76,9 @@ const MAX_CAS_RETRIES = 5;
 export async function mergeBranch(req: MergeRequest): Promise<MergeOutcome> {
   const { top } = await openRepo(req.repoPath);
   const g = git(top);
+  const scratch = path.join(overseerDir(top), 'merge', `m-${fnv1a(req.requestId)}`);
+  // A previous attempt may have died with its scratch worktree still there (even after publishing).
+  await removeScratch(top, scratch);
   for (let round = 0; round < MAX_CAS_RETRIES; round++) {
     const oldTip = await revParse(top, `refs/heads/${req.targetBranch}`);
     if (!oldTip) {
@@ -74,6 +97,7 @@ export async function mergeBranch(req: MergeRequest): Promise<MergeOutcome> {
         (await mergeOfTip(top, oldTip, branchTip)) ??
         (await findItemMerge({ repoPath: top, targetBranch: req.targetBranch, epicId: req.epicId, itemId: req.itemId })) ??
         oldTip;
+      if (commit === oldTip) await catchUpStaleCheckouts(top, req.targetBranch, oldTip);
       return { status: 'merged', commit, alreadyMerged: true };
     }
 
@@ -88,7 +112,6 @@ export async function mergeBranch(req: MergeRequest): Promise<MergeOutcome> {
       }
     }
 
-    const scratch = path.join(overseerDir(top), 'merge', `m-${fnv1a(req.requestId)}`);
     await removeScratch(top, scratch);
     await mkdir(path.dirname(scratch), { recursive: true });
     await g.raw(['worktree', 'add', '--detach', scratch, oldTip]);
@@ -108,6 +131,19 @@ export async function mergeBranch(req: MergeRequest): Promise<MergeOutcome> {
         if (!gates.passed) return { status: 'gate_failed', gate: gates.command, outputTail: gates.outputTail, logPath };
       }
       const newTip = await sg.raw(['rev-parse', 'HEAD']);
+      for (const wt of userCheckouts) {
+        // Would bringing the clean checkout along overwrite anything (an untracked file in the way)? Then the
+        // branch does not move at all.
+        try {
+          await git(wt).raw(['read-tree', '-m', '-u', '-n', oldTip, newTip]);
+        } catch (err) {
+          return {
+            status: 'held',
+            reason: `${req.targetBranch} is checked out at ${wt} and could not be brought up to date without overwriting a file there (${firstLine(err)}); move that file or switch that checkout to another branch; the merge waits.`,
+          };
+        }
+      }
+      crashPoint('merge:before-publish');
       // Compare-and-swap: fails if anything moved the target since we read it; then merge again on the new tip.
       try {
         await g.raw(['update-ref', '-m', `overseer: merge ${req.itemId}`, `refs/heads/${req.targetBranch}`, newTip, oldTip]);
@@ -126,6 +162,7 @@ export async function mergeBranch(req: MergeRequest): Promise<MergeOutcome> {
           };
         }
       }
+      crashPoint('merge:after-publish');
       return { status: 'merged', commit: newTip, alreadyMerged: false };
     } finally {
       await removeScratch(top, scratch);

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { itemBranch, safeComponent } from '../common/ids';
+import { crashPoint } from './crash-points';
 import {
   ensureExcluded,
   git,
@@ -64,6 +65,7 @@ export async function prepareWorktree(input: PrepareWorktreeInput): Promise<Prep
   }
   const base = await requireBranchTip(top, input.targetBranch);
   await g.raw(['worktree', 'add', '-b', branch, worktreePath, base]);
+  crashPoint('worktree:after-create');
   return { worktreePath, branch, baseCommit: base, reused: false };
 }
 
@@ -78,6 +80,7 @@ export async function commitWorktree(input: CommitInput): Promise<{ commit: stri
   await g.raw(['add', '-A']);
   const staged = await g.raw(['diff', '--cached', '--name-only']);
   if (staged) await g.raw([...OVERSEER_IDENTITY, 'commit', '--no-verify', '-q', '-m', input.message]);
+  if (staged) crashPoint('commit:after');
   return { commit: await g.raw(['rev-parse', 'HEAD']), committed: Boolean(staged) };
 }
 
@@ -104,6 +107,7 @@ export async function removeWorktree(input: RemoveWorktreeInput): Promise<void> 
   if (registered) await g.raw(['worktree', 'remove', '--force', worktreePath]).catch(() => undefined);
   if (existsSync(worktreePath)) await rm(worktreePath, { recursive: true, force: true });
   await g.raw(['worktree', 'prune']);
+  crashPoint('worktree:after-remove');
   if (input.deleteBranch) {
     const branch = itemBranch(input.epicId, input.itemId);
     if (await revParse(top, `refs/heads/${branch}`)) await g.raw(['branch', '-D', branch]);

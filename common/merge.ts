@@ -14,6 +14,8 @@ export interface MergeRequest {
   mergeGates: string[];
   gateTimeout: string;
   holdRetry: string;
+  /** How long the merge activity may go without a heartbeat before another worker takes it over. */
+  heartbeatTimeout?: string;
 }
 
 export type MergeOutcome =

@@ -50,6 +50,7 @@ const settingsSchema = z
     validation: z.object({ enabled: z.boolean().optional(), maxRounds: z.number().int().min(0).optional() }).strict().optional(),
     phaseBarriers: z.boolean().optional(),
     mergeHoldRetry: duration.optional(),
+    heartbeatTimeout: duration.optional(),
   })
   .strict();
 
@@ -71,10 +72,24 @@ const itemSchema = z
   })
   .strict();
 
+const skippedSchema = z.object({ id: z.string(), reason: z.string() }).strict();
+
 const sourceSchema = z.union([
   z.object({ kind: z.literal('native'), file: z.string().optional() }).strict(),
-  z.object({ kind: z.literal('beads'), file: z.string().optional(), epic: z.string(), writeBack: z.boolean() }).strict(),
-  z.object({ kind: z.literal('ccw'), sessionDir: z.string(), writeBack: z.boolean() }).strict(),
+  z
+    .object({
+      kind: z.literal('beads'),
+      file: z.string().optional(),
+      epic: z.string(),
+      writeBack: z.boolean(),
+      cwd: z.string().optional(),
+      skipped: z.array(skippedSchema).optional(),
+      notes: z.array(z.string()).optional(),
+    })
+    .strict(),
+  z
+    .object({ kind: z.literal('ccw'), sessionDir: z.string(), writeBack: z.boolean(), skipped: z.array(skippedSchema).optional(), notes: z.array(z.string()).optional() })
+    .strict(),
 ]);
 
 export const planFileSchema = z
@@ -172,6 +187,7 @@ function mergeSettings(s: PlanFile['settings']): EpicSettings {
     },
     phaseBarriers: s?.phaseBarriers ?? d.phaseBarriers,
     mergeHoldRetry: s?.mergeHoldRetry ?? d.mergeHoldRetry,
+    heartbeatTimeout: s?.heartbeatTimeout ?? d.heartbeatTimeout,
   };
 }
 

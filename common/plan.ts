@@ -60,6 +60,8 @@ export interface EpicSettings {
   phaseBarriers: boolean;
   /** How long the merge queue waits before retrying a merge held by a dirty checkout of the target branch. */
   mergeHoldRetry: DurationString;
+  /** A worker silent this long during git, gate or merge work is considered dead; the work moves to another. */
+  heartbeatTimeout: DurationString;
 }
 
 export interface WorkItem {
@@ -82,11 +84,28 @@ export interface WorkItem {
   links?: { type: string; target: string }[];
 }
 
+/** An item of the source that the plan leaves out, and why (shown by `overseer plan`). */
+export interface SkippedSourceItem {
+  id: string;
+  reason: string;
+}
+
 /** Where the plan came from, so results can be written back there. */
 export type PlanSource =
   | { kind: 'native'; file?: string }
-  | { kind: 'beads'; file?: string; epic: string; writeBack: boolean }
-  | { kind: 'ccw'; sessionDir: string; writeBack: boolean };
+  | {
+      kind: 'beads';
+      /** The export read; absent when the plan came from `bd export` itself. */
+      file?: string;
+      epic: string;
+      writeBack: boolean;
+      /** Where `bd` runs for write-back (it finds its database from there). */
+      cwd?: string;
+      skipped?: SkippedSourceItem[];
+      /** Things worth a word before the run (e.g. a source without dependency edges). */
+      notes?: string[];
+    }
+  | { kind: 'ccw'; sessionDir: string; writeBack: boolean; skipped?: SkippedSourceItem[]; notes?: string[] };
 
 export interface EpicPlan {
   epicId: string;
@@ -119,6 +138,7 @@ export const DEFAULT_SETTINGS: EpicSettings = {
   validation: { enabled: false, maxRounds: 2 },
   phaseBarriers: false,
   mergeHoldRetry: '30s',
+  heartbeatTimeout: '30s',
 };
 
 /**

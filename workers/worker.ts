@@ -26,6 +26,8 @@ export interface WorkerOptions {
   identity?: string;
   /** Run only one of the two queues (scale them separately). */
   queues?: ('core' | 'agents')[];
+  /** How soon workflow tasks cached on a dead worker move to a live one (SDK default 10s). */
+  stickyQueueScheduleToStartTimeout?: string;
 }
 
 export async function createWorkers(opts: WorkerOptions): Promise<Worker[]> {
@@ -43,6 +45,9 @@ export async function createWorkers(opts: WorkerOptions): Promise<Worker[]> {
         activities: createCoreActivities(opts.client),
         identity,
         maxCachedWorkflows: 200,
+        stickyQueueScheduleToStartTimeout: opts.stickyQueueScheduleToStartTimeout ?? '10s',
+        // Heartbeats reach the server within 2 s, so cancellations and checkpoints are never minutes late.
+        maxHeartbeatThrottleInterval: '2s',
         shutdownGraceTime: opts.shutdownGraceTime ?? '10s',
       }),
     );
@@ -56,6 +61,7 @@ export async function createWorkers(opts: WorkerOptions): Promise<Worker[]> {
         activities: createAgentActivities(opts.runner),
         identity,
         maxConcurrentActivityTaskExecutions: opts.maxSessions ?? 4,
+        maxHeartbeatThrottleInterval: '2s',
         shutdownGraceTime: opts.shutdownGraceTime ?? '10s',
       }),
     );

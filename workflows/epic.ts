@@ -29,6 +29,7 @@ import {
   answerSignal,
   approveSignal,
   cancelItemSignal,
+  cancelOptionsSignal,
   epicStatusQuery,
   itemApproveSignal,
   itemUpdateSignal,
@@ -41,6 +42,7 @@ import {
 import { criticalPathLengths, describeDagProblem, findDagProblems, readyItems } from '../common/dag';
 import { ID_PATTERN, itemWorkflowId, TASK_QUEUE } from '../common/ids';
 import { withDefaultSettings, type EpicPlan, type WorkItem } from '../common/plan';
+import { parseDuration } from '../common/durations';
 import { OverseerAwaitingHuman, OverseerEpic, OverseerState } from '../common/search-attributes';
 import { isSatisfying, isTerminal, type EpicPhase, type EpicResult, type EpicStatus, type ItemStatus, type Question } from '../common/status';
 import { describe, workItemWorkflow, type ItemOutcome, type WorkItemInput } from './work-item';
@@ -65,6 +67,7 @@ export async function epicWorkflow(planInput: EpicPlan, carry?: EpicCarry): Prom
   const core = proxyActivities<CoreActivities>({
     taskQueue: TASK_QUEUE,
     startToCloseTimeout: '5m',
+    heartbeatTimeout: parseDuration(settings.heartbeatTimeout),
     retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 10, nonRetryableErrorTypes: ['NotAGitRepo', 'RepoNotFound', 'BranchNotFound'] },
   });
 
@@ -89,7 +92,8 @@ export async function epicWorkflow(planInput: EpicPlan, carry?: EpicCarry): Prom
   setHandler(itemUpdateSignal, (u) => {
     if (!known(u.itemId) || u.run !== runs[u.itemId]) return; // an older run, superseded by a human decision
     const prev = st(u.itemId);
-    statuses[u.itemId] = { ...prev, ...u.status, history: prev.history };
+    // A field the item cleared (answered question, no detail) is absent from the payload, not undefined: clear it here.
+    statuses[u.itemId] = { ...prev, ...u.status, pendingQuestion: u.status.pendingQuestion, detail: u.status.detail, history: prev.history };
     dirty = true;
   });
   setHandler(epicStatusQuery, (): EpicStatus => ({
@@ -114,7 +118,8 @@ export async function epicWorkflow(planInput: EpicPlan, carry?: EpicCarry): Prom
       log.warn(`answer for unknown question ${a.questionId} ignored`);
       return;
     }
-    await childHandle(owner).signal(answerSignal, a); // the item validates and ignores repeats
+    // The item validates and ignores repeats; an item that has finished cannot be signalled, and that must not fail the epic.
+    await childHandle(owner).signal(answerSignal, a).catch((err) => log.warn(`answer for ${a.questionId} not delivered: ${describe(err)}`));
   });
   setHandler(
     answerQuestionUpdate,
@@ -124,7 +129,15 @@ export async function epicWorkflow(planInput: EpicPlan, carry?: EpicCarry): Prom
       q.answer = a.answer;
       q.answeredBy = a.answeredBy ?? 'unknown';
       q.answeredAt = Date.now();
-      await childHandle(owner).signal(answerSignal, a);
+      try {
+        await childHandle(owner).signal(answerSignal, a);
+      } catch (err) {
+        // The item is gone: undo, and reject the update (an ApplicationFailure rejects it; anything else would fail the task).
+        delete q.answer;
+        delete q.answeredBy;
+        delete q.answeredAt;
+        throw ApplicationFailure.nonRetryable(`item ${owner} could not take the answer: ${describe(err)}`, 'AnswerNotDelivered');
+      }
       return { ...q };
     },
     {
@@ -151,7 +164,8 @@ export async function epicWorkflow(planInput: EpicPlan, carry?: EpicCarry): Prom
   setHandler(retryItemSignal, ({ itemId }) => {
     if (!known(itemId)) return log.warn(`retryItem: unknown item ${itemId}`);
     const s = st(itemId);
-    if (!['failed', 'cancelled', 'rejected'].includes(s.state)) return log.warn(`retryItem: ${itemId} is ${s.state}, not failed`);
+    // Not 'rejected': that is a live item between two attempts; a second child would race the first.
+    if (!['failed', 'cancelled'].includes(s.state)) return log.warn(`retryItem: ${itemId} is ${s.state}, not failed or cancelled`);
     statuses[itemId] = { ...s, state: 'pending', detail: 'retry requested', pendingQuestion: undefined, finishedAt: undefined };
     dirty = true;
   });
@@ -164,8 +178,11 @@ export async function epicWorkflow(planInput: EpicPlan, carry?: EpicCarry): Prom
     if (!known(itemId)) return log.warn(`skipItem: unknown item ${itemId}`);
     const s = st(itemId);
     if (s.state === 'merged' || s.state === 'done') return;
+    const wasFailed = s.state === 'failed';
     if (isLive(itemId)) await stopChild(itemId);
     statuses[itemId] = { ...st(itemId), state: 'skipped', detail: reason ?? 'skipped by a human', pendingQuestion: undefined, finishedAt: Date.now() };
+    // A failed item keeps its worktree for a retry; skipped, nobody needs it (a running item cleans up when cancelled).
+    if (wasFailed) await core.removeWorktree({ repoPath: plan.repo.path, epicId, itemId, deleteBranch: false }).catch(() => undefined);
     dirty = true;
   });
   setHandler(cancelItemSignal, async ({ itemId }) => {
@@ -178,9 +195,13 @@ export async function epicWorkflow(planInput: EpicPlan, carry?: EpicCarry): Prom
     if (wasFailed) await core.removeWorktree({ repoPath: plan.repo.path, epicId, itemId, deleteBranch: false }).catch(() => undefined);
     dirty = true;
   });
+  let keepWorktrees = false;
+  setHandler(cancelOptionsSignal, (o) => {
+    keepWorktrees = Boolean(o?.keepWorktrees);
+  });
   setHandler(approveSignal, async ({ itemId, approvedBy }) => {
     if (!known(itemId)) return log.warn(`approve: unknown item ${itemId}`);
-    await childHandle(itemId).signal(itemApproveSignal, { approvedBy });
+    await childHandle(itemId).signal(itemApproveSignal, { approvedBy }).catch((err) => log.warn(`approve for ${itemId} not delivered: ${describe(err)}`));
   });
 
   // ---- helpers ----
@@ -200,7 +221,7 @@ export async function epicWorkflow(planInput: EpicPlan, carry?: EpicCarry): Prom
       changed = false;
       for (const it of items) {
         const s = st(it.id);
-        const holdingBack = it.dependsOn.filter((d) => known(d) && ['failed', 'cancelled', 'blocked', 'rejected'].includes(st(d).state));
+        const holdingBack = it.dependsOn.filter((d) => known(d) && ['failed', 'cancelled', 'blocked'].includes(st(d).state));
         if (s.state === 'pending' && holdingBack.length) {
           statuses[it.id] = { ...s, state: 'blocked', detail: `blocked by ${holdingBack.join(', ')}` };
           changed = true;
@@ -259,14 +280,25 @@ export async function epicWorkflow(planInput: EpicPlan, carry?: EpicCarry): Prom
     }
   };
 
+  /** Items held for a human's merge approval (`approval: before-merge`). */
+  const awaitingApproval = () => (settings.approval === 'before-merge' ? items.filter((it) => st(it.id).state === 'approved') : []);
   const updateSearchAttributes = () => {
-    const human = pendingQuestions().length > 0 || items.some((it) => st(it.id).state === 'failed') ||
-      items.some((it) => st(it.id).state === 'approved' && settings.approval === 'before-merge');
+    const human = pendingQuestions().length > 0 || items.some((it) => st(it.id).state === 'failed') || awaitingApproval().length > 0;
     upsertSearchAttributes([
       { key: OverseerEpic, value: epicId },
       { key: OverseerState, value: phase },
       { key: OverseerAwaitingHuman, value: human },
     ]);
+  };
+
+  // The plan's source hears when the epic starts and completes (a ccw session turns `active`, then `completed`).
+  const sourceWriteBack = async (kind: 'epic-started' | 'epic-completed') => {
+    if (!plan.source || plan.source.kind === 'native') return;
+    try {
+      await core.writeBack(plan.source, { kind });
+    } catch (err) {
+      log.warn(`write-back (${kind}) failed: ${describe(err)}`); // never fails the epic
+    }
   };
 
   // ---- run ----
@@ -279,6 +311,7 @@ export async function epicWorkflow(planInput: EpicPlan, carry?: EpicCarry): Prom
           statuses[itemId] = { ...st(itemId), state: 'merged', mergeCommit: commit, detail: 'merged by an earlier run' };
         }
       }
+      await sourceWriteBack('epic-started');
     }
     let lastPhase: EpicPhase | undefined;
     let lastHuman = '';
@@ -295,7 +328,7 @@ export async function epicWorkflow(planInput: EpicPlan, carry?: EpicCarry): Prom
       const failed = items.filter((it) => st(it.id).state === 'failed');
       if (allTerminal && failed.length === 0) break;
       phase = paused ? 'paused' : allTerminal || (running() === 0 && failed.length > 0) ? 'awaiting_human' : 'running';
-      const human = pendingQuestions().map((q) => q.questionId).join(',') + failed.map((f) => f.id).join(',');
+      const human = [...pendingQuestions().map((q) => q.questionId), ...failed.map((f) => f.id), ...awaitingApproval().map((it) => `approve:${it.id}`)].join(',');
       if (phase !== lastPhase || human !== lastHuman) {
         updateSearchAttributes();
         lastPhase = phase;
@@ -312,6 +345,7 @@ export async function epicWorkflow(planInput: EpicPlan, carry?: EpicCarry): Prom
     phase = allGood ? 'completed' : 'failed';
     updateSearchAttributes();
     await condition(allHandlersFinished);
+    if (phase === 'completed') await sourceWriteBack('epic-completed');
     return result(phase);
   } catch (err) {
     if (!isCancellation(err)) throw err;
@@ -320,7 +354,12 @@ export async function epicWorkflow(planInput: EpicPlan, carry?: EpicCarry): Prom
       phase = 'cancelled';
       updateSearchAttributes();
       const live = items.filter((it) => isLive(it.id));
-      await Promise.all(live.map((it) => childHandle(it.id).cancel().catch(() => undefined)));
+      await Promise.all(
+        live.map(async (it) => {
+          if (keepWorktrees) await childHandle(it.id).signal(cancelOptionsSignal, { keepWorktrees }).catch(() => undefined);
+          await childHandle(it.id).cancel().catch(() => undefined);
+        }),
+      );
       // Give the children time to stop their sessions and clean their worktrees; they report 'cancelled'.
       await condition(() => items.every((it) => !isLive(it.id)), '2m');
     });

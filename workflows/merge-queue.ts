@@ -37,12 +37,13 @@ const RESULTS_KEPT = 500;
 const RECENT_KEPT = 20;
 
 export async function mergeQueueWorkflow(input: MergeQueueInput): Promise<void> {
-  const git = proxyActivities<CoreActivities>({
-    taskQueue: TASK_QUEUE,
-    startToCloseTimeout: '30m',
-    heartbeatTimeout: '2m',
-    retry: { initialInterval: '1s', maximumInterval: '30s', nonRetryableErrorTypes: ['NotAGitRepo', 'RepoNotFound', 'BranchNotFound'] },
-  });
+  const git = (heartbeatTimeout: string | undefined) =>
+    proxyActivities<CoreActivities>({
+      taskQueue: TASK_QUEUE,
+      startToCloseTimeout: '30m',
+      heartbeatTimeout: heartbeatTimeout ? parseDuration(heartbeatTimeout) : '2m',
+      retry: { initialInterval: '1s', maximumInterval: '30s', nonRetryableErrorTypes: ['NotAGitRepo', 'RepoNotFound', 'BranchNotFound'] },
+    });
 
   const waiting: MergeRequest[] = [...(input.waiting ?? [])];
   const results = new Map<string, MergeResult>((input.results ?? []).map((r) => [r.requestId, r]));
@@ -68,7 +69,7 @@ export async function mergeQueueWorkflow(input: MergeQueueInput): Promise<void> 
     repoKey: input.repoKey,
     repoPath: input.repoPath,
     current,
-    waiting: [...waiting],
+    waiting: waiting.filter((w) => w !== current?.request), // the head is shown as `current` while it is merged or held
     recent: [...recent],
   }));
   setHandler(queueMergeResultQuery, (requestId) => results.get(requestId));
@@ -84,18 +85,35 @@ export async function mergeQueueWorkflow(input: MergeQueueInput): Promise<void> 
     results.set(result.requestId, result);
     while (results.size > RESULTS_KEPT) results.delete(results.keys().next().value!);
   };
-  const shouldContinueAsNew = () =>
-    workflowInfo().continueAsNewSuggested || (input.continueAsNewAfter !== undefined && served >= input.continueAsNewAfter);
-
-  for (;;) {
-    const idle = !(await condition(
-      () => waiting.length > 0 || replies.length > 0,
-      input.idleTimeout ? parseDuration(input.idleTimeout) : '1h',
-    ));
+  const flushReplies = async () => {
     while (replies.length) {
       const r = replies.shift()!;
       await reply(r.to, r.result);
     }
+  };
+  const shouldContinueAsNew = () =>
+    workflowInfo().continueAsNewSuggested || (input.continueAsNewAfter !== undefined && served > 0 && served >= input.continueAsNewAfter);
+
+  for (;;) {
+    // Checked here, between merges, so a queue held for hours by a dirty checkout also starts afresh.
+    if (shouldContinueAsNew()) {
+      await condition(allHandlersFinished);
+      await flushReplies(); // answer repeated asks now rather than leave them to the requester's next ask
+      await continueAsNew<typeof mergeQueueWorkflow>({
+        repoKey: input.repoKey,
+        repoPath: input.repoPath,
+        waiting,
+        results: [...results.values()],
+        recent,
+        continueAsNewAfter: input.continueAsNewAfter,
+        idleTimeout: input.idleTimeout,
+      });
+    }
+    const idle = !(await condition(
+      () => waiting.length > 0 || replies.length > 0,
+      input.idleTimeout ? parseDuration(input.idleTimeout) : '1h',
+    ));
+    await flushReplies();
     if (idle && waiting.length === 0) {
       await condition(allHandlersFinished);
       if (waiting.length === 0 && replies.length === 0) return; // nothing to do; signal-with-start brings it back
@@ -108,16 +126,20 @@ export async function mergeQueueWorkflow(input: MergeQueueInput): Promise<void> 
     current = { request: req, since: startedAt };
     let outcome: MergeOutcome;
     try {
-      outcome = await git.mergeBranch(req);
+      outcome = await git(req.heartbeatTimeout).mergeBranch(req);
     } catch (err) {
       outcome = { status: 'error', message: err instanceof Error ? err.message : String(err) };
     }
     if (outcome.status === 'held') {
       // The target branch is checked out with uncommitted work: tell the requester, wait, look again.
       current.note = outcome.reason;
+      recheck = false; // before the reply: a recheck sent while it is on its way must not be lost
       await reply(req.replyTo, { requestId: req.requestId, outcome, startedAt, finishedAt: Date.now() });
-      recheck = false;
-      await condition(() => recheck, parseDuration(req.holdRetry || '30s'));
+      const until = Date.now() + parseDuration(req.holdRetry || '30s');
+      while (!recheck && Date.now() < until) {
+        await condition(() => recheck || replies.length > 0, until - Date.now());
+        await flushReplies(); // repeated asks of finished requests need not wait for the hold
+      }
       continue;
     }
     waiting.shift();
@@ -138,24 +160,5 @@ export async function mergeQueueWorkflow(input: MergeQueueInput): Promise<void> 
     ].slice(-RECENT_KEPT);
     await reply(req.replyTo, result);
     served++;
-
-    if (shouldContinueAsNew()) {
-      await condition(allHandlersFinished);
-      // Replies queued by handlers are answered by the next run from `results` when the requester asks again;
-      // answer them now so nobody has to.
-      while (replies.length) {
-        const r = replies.shift()!;
-        await reply(r.to, r.result);
-      }
-      await continueAsNew<typeof mergeQueueWorkflow>({
-        repoKey: input.repoKey,
-        repoPath: input.repoPath,
-        waiting,
-        results: [...results.values()],
-        recent,
-        continueAsNewAfter: input.continueAsNewAfter,
-        idleTimeout: input.idleTimeout,
-      });
-    }
   }
 }

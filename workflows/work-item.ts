@@ -28,6 +28,7 @@ import type { WriteBackEvent } from '../activities/sync';
 import {
   answerQuestionUpdate,
   answerSignal,
+  cancelOptionsSignal,
   itemApproveSignal,
   itemStatusQuery,
   itemUpdateSignal,
@@ -95,12 +96,13 @@ export async function workItemWorkflow(input: WorkItemInput): Promise<ItemOutcom
   const core = proxyActivities<CoreActivities>({
     taskQueue: TASK_QUEUE,
     startToCloseTimeout: '10m',
+    heartbeatTimeout: parseDuration(settings.heartbeatTimeout),
     retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 10, nonRetryableErrorTypes: ['NotAGitRepo', 'RepoNotFound', 'BranchNotFound'] },
   });
   const gates = proxyActivities<CoreActivities>({
     taskQueue: TASK_QUEUE,
     startToCloseTimeout: parseDuration(settings.gateTimeout) * Math.max(1, settings.gates.length + settings.mergeGates.length) + 60_000,
-    heartbeatTimeout: '1m',
+    heartbeatTimeout: parseDuration(settings.heartbeatTimeout),
     retry: { maximumAttempts: 3 },
   });
   const agent = proxyActivities<AgentActivities>({
@@ -168,15 +170,20 @@ export async function workItemWorkflow(input: WorkItemInput): Promise<ItemOutcom
       if (why) throw new Error(why);
     },
   });
+  const mergeHolds = new Map<string, string>(); // requestId → why the queue holds it (shown in the status)
   setHandler(mergeResultSignal, (r) => {
     if (r.outcome.status === 'held') {
-      if (status.state === 'merging') status.detail = `held: ${r.outcome.reason}`;
+      mergeHolds.set(r.requestId, r.outcome.reason);
       return;
     }
     mergeResults.set(r.requestId, r);
   });
   setHandler(itemApproveSignal, (a) => {
     approvedBy = a?.approvedBy ?? 'unknown';
+  });
+  let keepWorktree = false;
+  setHandler(cancelOptionsSignal, (o) => {
+    keepWorktree = Boolean(o?.keepWorktrees);
   });
   setHandler(itemStatusQuery, () => ({ ...status, pendingQuestion: status.pendingQuestion ? { ...status.pendingQuestion } : undefined }));
 
@@ -275,8 +282,12 @@ export async function workItemWorkflow(input: WorkItemInput): Promise<ItemOutcom
     let rep = res.report as ImplementationReport;
     while (rep.status === 'question') {
       const q = await ask({ kind: 'agent', question: rep.question ?? '(no question text)', options: rep.options, context: rep.context });
-      await setState(kind === 'resolve-conflict' ? 'merging' : 'running', 'resuming the session');
-      const prompt = q.answer !== undefined ? answerPrompt(q.question, q.answer, q.answeredBy) : NO_ANSWER_PROMPT;
+      const answered = q.answer !== undefined;
+      await setState(
+        kind === 'resolve-conflict' ? 'merging' : 'running',
+        answered ? `resuming the session with ${q.answeredBy}'s answer` : `no answer after ${settings.questionTimeout}; resuming the session on its best judgment`,
+      );
+      const prompt = answered ? answerPrompt(q.question, q.answer!, q.answeredBy) : NO_ANSWER_PROMPT;
       res = await session(kind, prompt, res.sessionId);
       rep = res.report as ImplementationReport;
     }
@@ -303,8 +314,11 @@ export async function workItemWorkflow(input: WorkItemInput): Promise<ItemOutcom
     return result;
   };
 
-  const spendAttempt = (why: string) => {
-    if (attemptsThisRun >= settings.maxAttempts) throw new ItemFailed(`${why} (after ${attemptsThisRun} attempt${attemptsThisRun === 1 ? '' : 's'})`);
+  /** `output` (a gate's tail) goes after the one-line reason, so the status' first line stays readable. */
+  const spendAttempt = (why: string, output?: string) => {
+    if (attemptsThisRun >= settings.maxAttempts) {
+      throw new ItemFailed(`${why} (after ${attemptsThisRun} attempt${attemptsThisRun === 1 ? '' : 's'})${output ? `:\n${output}` : ''}`);
+    }
     attemptsThisRun++;
     status.attempts++;
   };
@@ -313,7 +327,7 @@ export async function workItemWorkflow(input: WorkItemInput): Promise<ItemOutcom
   const gateLoop = async (implSession: string): Promise<string> => {
     let g = await runGates();
     while (!g.passed) {
-      spendAttempt(`gate \`${g.command}\` keeps failing:\n${g.outputTail}`);
+      spendAttempt(`gate \`${g.command}\` keeps failing`, `${g.outputTail}\n(full log: ${g.logPath})`);
       await setState('running', `fixing gate failure: ${g.command}`);
       const fix = await implement('fix', gateFailurePrompt(g.command, g.outputTail, g.logPath), implSession);
       if (fix.report.status === 'blocked') throw new ItemFailed(`agent blocked: ${fix.report.summary}`);
@@ -356,7 +370,9 @@ export async function workItemWorkflow(input: WorkItemInput): Promise<ItemOutcom
 
   const enqueueAndWait = async (): Promise<MergeOutcome> => {
     mergeSeq++;
-    const requestId = `${info.workflowId}#${input.run}.${mergeSeq}`;
+    // The run id keeps a request of an earlier execution of the same item (the epic started again) from being
+    // answered with that execution's old result by a queue that remembers it.
+    const requestId = `${info.workflowId}@${info.runId}#${mergeSeq}`;
     const request = {
       requestId,
       epicId,
@@ -369,11 +385,20 @@ export async function workItemWorkflow(input: WorkItemInput): Promise<ItemOutcom
       mergeGates: settings.mergeGates,
       gateTimeout: settings.gateTimeout,
       holdRetry: settings.mergeHoldRetry,
+      heartbeatTimeout: settings.heartbeatTimeout,
     };
     await setState('merging', 'queued');
     await core.enqueueMerge(request);
     // The queue answers by signal. Should it ever lose the request (reset, terminated), asking again is safe.
-    while (!(await condition(() => mergeResults.has(requestId), '10m'))) await core.enqueueMerge(request);
+    let shownHold: string | undefined;
+    while (!mergeResults.has(requestId)) {
+      const woke = await condition(() => mergeResults.has(requestId) || mergeHolds.get(requestId) !== shownHold, '10m');
+      if (mergeResults.has(requestId)) break;
+      if (mergeHolds.get(requestId) !== shownHold) {
+        shownHold = mergeHolds.get(requestId);
+        await setState('merging', `held: ${shownHold}`);
+      } else if (!woke) await core.enqueueMerge(request);
+    }
     return mergeResults.get(requestId)!.outcome;
   };
 
@@ -507,8 +532,8 @@ export async function workItemWorkflow(input: WorkItemInput): Promise<ItemOutcom
       await CancellationScope.nonCancellable(async () => {
         status.finishedAt = Date.now();
         status.pendingQuestion = undefined;
-        await setState('cancelled', 'cancelled');
-        if (worktree) await core.removeWorktree({ repoPath, epicId, itemId: item.id, deleteBranch: false }).catch(() => undefined);
+        await setState('cancelled', keepWorktree ? `cancelled; worktree kept at ${worktree}` : 'cancelled');
+        if (worktree && !keepWorktree) await core.removeWorktree({ repoPath, epicId, itemId: item.id, deleteBranch: false }).catch(() => undefined);
       });
       throw err;
     }

@@ -22,6 +22,8 @@ import { classifySessionEnd } from './classify';
 import { INTERRUPTED_PROMPT, loadRolePrompt, resumePrompt, roleFor, taskPrompt } from './prompts';
 import { validateReport } from './report';
 import { git } from '../git-repo';
+import { crashPoint } from '../crash-points';
+import { prepareWorktree } from '../worktrees';
 
 export interface AgentRunInput {
   epicId: string;
@@ -200,6 +202,10 @@ export function createAgentRunner(options: RunnerOptions = {}) {
     const beat = setInterval(() => heartbeat(checkpoint()), heartbeatEveryMs);
 
     let cancelled = false;
+    let cancelReason = '';
+    Context.current().cancelled.catch((err: unknown) => {
+      cancelReason = err instanceof Error ? err.message : String(err);
+    });
     const signal = cancellationSignal();
     const onCancel = () => {
       cancelled = true;
@@ -218,6 +224,10 @@ export function createAgentRunner(options: RunnerOptions = {}) {
         if (!ev) continue;
         applyEvent(progress, ev);
         if (ev.type === 'system' && ev.subtype === 'init') heartbeat(checkpoint());
+        if (ev.type === 'assistant' && progress.turns === 2) {
+          heartbeat(checkpoint());
+          crashPoint('agent:mid-session');
+        }
         if (ev.type === 'result' && !lingering) {
           // Known CLI bug: the process can hang after its result line. Give it a moment, then end it.
           lingering = setTimeout(() => child.pid && killGroup(child.pid, 'SIGTERM'), 10_000);
@@ -232,7 +242,13 @@ export function createAgentRunner(options: RunnerOptions = {}) {
     if (lingering) clearTimeout(lingering);
     signal.removeEventListener('abort', onCancel);
     await new Promise<void>((resolve) => transcript.end(resolve));
-    if (cancelled) throw new CancelledFailure('agent session cancelled');
+    if (cancelled) {
+      if (/WORKER_SHUTDOWN/i.test(cancelReason)) {
+        // The worker is stopping, not the workflow: fail retryably so the session resumes on another worker.
+        throw ApplicationFailure.retryable('the worker shut down during the session; it resumes on another worker', 'AgentInterrupted');
+      }
+      throw new CancelledFailure('agent session cancelled');
+    }
     const spawnError = (done as { code?: string }).code === 'ENOENT' || /ENOENT|EACCES/.test(String((done as { originalMessage?: string }).originalMessage ?? ''))
       ? String((done as { originalMessage?: string }).originalMessage ?? 'not found')
       : undefined;
@@ -249,7 +265,11 @@ export function createAgentRunner(options: RunnerOptions = {}) {
   async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
     const started = Date.now();
     if (!input.agent.command.length) throw ApplicationFailure.nonRetryable('settings.agent.command is empty', 'AgentBadInput');
-    if (!existsSync(input.cwd)) throw ApplicationFailure.retryable(`worktree ${input.cwd} does not exist`, 'WorktreeMissing');
+    if (!existsSync(input.cwd)) {
+      // The worktree went away (a crash during cleanup, a human): rebuild it from the item's branch.
+      if (input.kind === 'validate') throw ApplicationFailure.retryable(`worktree ${input.cwd} does not exist`, 'WorktreeMissing');
+      await prepareWorktree({ repoPath: input.repoPath, epicId: input.epicId, itemId: input.item.id, targetBranch: input.targetBranch });
+    }
     const previous = activityInfo().heartbeatDetails as AgentCheckpoint | undefined;
     await reapPrevious(previous, killGraceMs);
 
@@ -259,7 +279,9 @@ export function createAgentRunner(options: RunnerOptions = {}) {
 
     let plan: { prompt: string; resume?: string; newSessionId?: string; transcriptPath: string };
     let resumedAfterInterruption = false;
-    if (previous?.started) {
+    // A checkpoint names the session even if the CLI's init never reached the server: try to continue it (the
+    // fallback below starts afresh when the CLI does not know it).
+    if (previous?.sessionId) {
       resumedAfterInterruption = true;
       plan = { prompt: resumePrompt(input.kind, INTERRUPTED_PROMPT), resume: previous.sessionId, transcriptPath: previous.transcriptPath };
     } else if (input.resumeSessionId) {
@@ -313,6 +335,7 @@ export function createAgentRunner(options: RunnerOptions = {}) {
       });
       throw failure;
     }
+    crashPoint('agent:after-result');
     const result = run.progress.result!;
     const report = validateReport(input.kind, result.structured_output ?? result.result);
     if (!report.ok) {
