@@ -1,6 +1,7 @@
 /** Human-readable output of statuses and plans. */
 import type { EpicStatus, ItemStatus } from '../common/status';
 import type { EpicPlan } from '../common/plan';
+import { sourceLines } from './importers/describe-source';
 
 function pad(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length);
@@ -14,7 +15,12 @@ export function formatItemLine(s: ItemStatus): string {
 
 export function formatStatus(st: EpicStatus): string {
   const lines = [`epic ${st.epicId}: ${st.title} — ${st.phase} (${st.repoPath} → ${st.targetBranch}, cost $${st.costUsd.toFixed(4)})`];
-  for (const item of st.items) lines.push(`  ${formatItemLine(item)}`);
+  for (const item of st.items) {
+    lines.push(`  ${formatItemLine(item)}`);
+    // A failed item waits for a human: show the rest of why (a gate's output tail), not just its first line.
+    const more = item.state === 'failed' ? (item.detail ?? '').split('\n').slice(1).filter((l) => l.trim()) : [];
+    for (const l of more.slice(-12)) lines.push(`      ${l.slice(0, 160)}`);
+  }
   return lines.join('\n');
 }
 
@@ -27,6 +33,7 @@ export function formatPlan(plan: EpicPlan): string {
       .join(', ');
     lines.push(`  ${it.id}: ${it.title}${deps}${meta ? ` (${meta})` : ''}`);
   }
+  lines.push(...sourceLines(plan));
   return lines.join('\n');
 }
 

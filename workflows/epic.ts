@@ -45,7 +45,7 @@ import { withDefaultSettings, type EpicPlan, type WorkItem } from '../common/pla
 import { parseDuration } from '../common/durations';
 import { OverseerAwaitingHuman, OverseerEpic, OverseerState } from '../common/search-attributes';
 import { isSatisfying, isTerminal, type EpicPhase, type EpicResult, type EpicStatus, type ItemStatus, type Question } from '../common/status';
-import { describe, workItemWorkflow, type ItemOutcome, type WorkItemInput } from './work-item';
+import { ANSWER_SHAPE, describe, isAnswer, workItemWorkflow, type ItemOutcome, type WorkItemInput } from './work-item';
 
 /** State carried across continue-as-new. */
 export interface EpicCarry {
@@ -84,13 +84,13 @@ export async function epicWorkflow(planInput: EpicPlan, carry?: EpicCarry): Prom
 
   // ---- handlers ----
   const st = (id: string): ItemStatus => statuses[id];
-  const known = (id: string) => Boolean(statuses[id]);
+  const known = (id: string | undefined): id is string => typeof id === 'string' && Object.hasOwn(statuses, id);
   const childHandle = (id: string) => getExternalWorkflowHandle(itemWorkflowId(epicId, id));
   const pendingQuestions = (): Question[] =>
     items.map((it) => st(it.id).pendingQuestion).filter((q): q is Question => Boolean(q && q.answer === undefined));
 
   setHandler(itemUpdateSignal, (u) => {
-    if (!known(u.itemId) || u.run !== runs[u.itemId]) return; // an older run, superseded by a human decision
+    if (!known(u?.itemId) || !u.status || u.run !== runs[u.itemId]) return; // an older run, superseded by a human decision
     const prev = st(u.itemId);
     // A field the item cleared (answered question, no detail) is absent from the payload, not undefined: clear it here.
     statuses[u.itemId] = { ...prev, ...u.status, pendingQuestion: u.status.pendingQuestion, detail: u.status.detail, history: prev.history };
@@ -112,7 +112,10 @@ export async function epicWorkflow(planInput: EpicPlan, carry?: EpicCarry): Prom
 
   const questionOwner = (questionId: string): string | undefined =>
     items.find((it) => st(it.id).pendingQuestion?.questionId === questionId)?.id;
+  // Human-facing handlers check their payload: one typed by hand may be anything, and a handler that throws a
+  // TypeError fails the workflow task on every replay, which wedges the epic until someone resets it.
   setHandler(answerSignal, async (a) => {
+    if (!isAnswer(a)) return log.warn(`answer ignored: ${ANSWER_SHAPE}`);
     const owner = questionOwner(a.questionId) ?? items.find((it) => a.questionId.startsWith(`${epicId}/${it.id}/`))?.id;
     if (!owner) {
       log.warn(`answer for unknown question ${a.questionId} ignored`);
@@ -142,6 +145,7 @@ export async function epicWorkflow(planInput: EpicPlan, carry?: EpicCarry): Prom
     },
     {
       validator: (a) => {
+        if (!isAnswer(a)) throw new Error(ANSWER_SHAPE);
         const owner = questionOwner(a.questionId);
         if (!owner) {
           const open = pendingQuestions().map((q) => q.questionId);
@@ -161,7 +165,8 @@ export async function epicWorkflow(planInput: EpicPlan, carry?: EpicCarry): Prom
     paused = false;
     dirty = true;
   });
-  setHandler(retryItemSignal, ({ itemId }) => {
+  setHandler(retryItemSignal, (msg) => {
+    const itemId = itemIdOf(msg);
     if (!known(itemId)) return log.warn(`retryItem: unknown item ${itemId}`);
     const s = st(itemId);
     // Not 'rejected': that is a live item between two attempts; a second child would race the first.
@@ -174,7 +179,9 @@ export async function epicWorkflow(planInput: EpicPlan, carry?: EpicCarry): Prom
     await childHandle(itemId).cancel().catch(() => undefined);
   };
   const isLive = (id: string) => !isTerminal(st(id).state) && st(id).state !== 'pending';
-  setHandler(skipItemSignal, async ({ itemId, reason }) => {
+  setHandler(skipItemSignal, async (msg) => {
+    const itemId = itemIdOf(msg);
+    const reason = typeof msg?.reason === 'string' && msg.reason.trim() ? msg.reason : undefined;
     if (!known(itemId)) return log.warn(`skipItem: unknown item ${itemId}`);
     const s = st(itemId);
     if (s.state === 'merged' || s.state === 'done') return;
@@ -185,7 +192,8 @@ export async function epicWorkflow(planInput: EpicPlan, carry?: EpicCarry): Prom
     if (wasFailed) await core.removeWorktree({ repoPath: plan.repo.path, epicId, itemId, deleteBranch: false }).catch(() => undefined);
     dirty = true;
   });
-  setHandler(cancelItemSignal, async ({ itemId }) => {
+  setHandler(cancelItemSignal, async (msg) => {
+    const itemId = itemIdOf(msg);
     if (!known(itemId)) return log.warn(`cancelItem: unknown item ${itemId}`);
     const s = st(itemId);
     if (['merged', 'done', 'skipped', 'cancelled'].includes(s.state)) return;
@@ -199,8 +207,10 @@ export async function epicWorkflow(planInput: EpicPlan, carry?: EpicCarry): Prom
   setHandler(cancelOptionsSignal, (o) => {
     keepWorktrees = Boolean(o?.keepWorktrees);
   });
-  setHandler(approveSignal, async ({ itemId, approvedBy }) => {
+  setHandler(approveSignal, async (msg) => {
+    const itemId = itemIdOf(msg);
     if (!known(itemId)) return log.warn(`approve: unknown item ${itemId}`);
+    const approvedBy = typeof msg?.approvedBy === 'string' ? msg.approvedBy : undefined;
     await childHandle(itemId).signal(itemApproveSignal, { approvedBy }).catch((err) => log.warn(`approve for ${itemId} not delivered: ${describe(err)}`));
   });
 
@@ -386,6 +396,12 @@ export async function epicWorkflow(planInput: EpicPlan, carry?: EpicCarry): Prom
     };
   }
   void cancelRequested;
+}
+
+/** `{itemId}` of a human's signal, or undefined when the payload is not that shape. */
+function itemIdOf(msg: unknown): string | undefined {
+  const id = (msg as { itemId?: unknown } | null | undefined)?.itemId;
+  return typeof id === 'string' ? id : undefined;
 }
 
 function isTerminalPhase(p: EpicPhase): boolean {

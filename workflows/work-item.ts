@@ -139,6 +139,7 @@ export async function workItemWorkflow(input: WorkItemInput): Promise<ItemOutcom
   // ---- message handlers (registered before the first await) ----
   const findQuestion = (id: string) => questions.find((q) => q.questionId === id);
   const rejectionOf = (a: AnswerInput): string | undefined => {
+    if (!isAnswer(a)) return ANSWER_SHAPE; // typed by hand: a TypeError here would wedge the workflow
     const q = findQuestion(a.questionId);
     if (!q) {
       const open = questions.filter((x) => x.answer === undefined && !x.timedOut).map((x) => x.questionId);
@@ -146,13 +147,13 @@ export async function workItemWorkflow(input: WorkItemInput): Promise<ItemOutcom
     }
     if (q.answer !== undefined) return `question ${q.questionId} was already answered by ${q.answeredBy ?? 'someone'}`;
     if (q.timedOut) return `question ${q.questionId} timed out and the session went on without an answer`;
-    if (typeof a.answer !== 'string' || !a.answer.trim()) return 'the answer is empty';
+    if (!a.answer.trim()) return 'the answer is empty';
     return undefined;
   };
   const applyAnswer = (a: AnswerInput): Question => {
     const q = findQuestion(a.questionId)!;
     q.answer = a.answer;
-    q.answeredBy = a.answeredBy ?? 'unknown';
+    q.answeredBy = typeof a.answeredBy === 'string' && a.answeredBy.trim() ? a.answeredBy : 'unknown';
     q.answeredAt = Date.now();
     return { ...q };
   };
@@ -271,7 +272,9 @@ export async function workItemWorkflow(input: WorkItemInput): Promise<ItemOutcom
         await condition(() => question.answer !== undefined);
       }
     }
-    if (question.answer !== undefined) note(`question ${question.questionId} answered by ${question.answeredBy}: ${question.answer.slice(0, 200)}`);
+    if (question.answer !== undefined) {
+      note(`question ${question.questionId} answered by ${question.answeredBy} at ${new Date(question.answeredAt ?? Date.now()).toISOString()}: ${question.answer.slice(0, 200)}`);
+    }
     status.pendingQuestion = undefined;
     return question;
   };
@@ -363,8 +366,12 @@ export async function workItemWorkflow(input: WorkItemInput): Promise<ItemOutcom
     await setState('in_review', 'tech lead deciding');
     const lead = await session('tech-lead', positionsPrompt(verdict.findings, verdict.summary, response));
     const decision = lead.report as TechLeadReport;
-    if (decision.fixed) await commit(`${item.id}: tech lead fixes`);
     note(`tech lead: ${decision.decision}${decision.reasons.length ? ` (${decision.reasons.join('; ')})` : ''}`);
+    if (decision.fixed) {
+      await commit(`${item.id}: tech lead fixes`);
+      // The tech lead changed the code: what merges must still pass the gates (failures go to the implementer).
+      if (decision.decision === 'approve') implSession = await gateLoop(implSession);
+    }
     return { approved: decision.decision === 'approve', reasons: decision.reasons.length ? decision.reasons : [decision.summary ?? decision.decision], implSession };
   };
 
@@ -550,6 +557,13 @@ export async function workItemWorkflow(input: WorkItemInput): Promise<ItemOutcom
     await writeBack({ kind: 'failed', itemId: item.id, reason: message });
     return finish('failed', message);
   }
+}
+
+export const ANSWER_SHAPE = 'an answer needs {"questionId": "<id>", "answer": "<text>", "answeredBy"?: "<name>"} (open questions: `overseer questions`, or the `questions` query of the epic)';
+
+/** The payload of an `answer` signal or `answerQuestion` update has the right shape (it may come from a hand-typed CLI call). */
+export function isAnswer(a: unknown): a is AnswerInput {
+  return typeof a === 'object' && a !== null && typeof (a as AnswerInput).questionId === 'string' && typeof (a as AnswerInput).answer === 'string';
 }
 
 function round(n: number): number {

@@ -21,7 +21,7 @@ export function roleFor(kind: SessionKind, itemRole: string | undefined): string
 
 /** Strips YAML front matter (Claude Code agent files carry name/description/tools there). */
 function body(markdown: string): string {
-  return markdown.replace(/^---\n[\s\S]*?\n---\n?/, '').trim();
+  return markdown.replace(/^\uFEFF?---\r?\n[\s\S]*?\r?\n---[ \t]*(\r?\n|$)/, '').trim();
 }
 
 export async function loadRolePrompt(role: string, repoPath: string): Promise<{ text: string; source: string }> {

@@ -1,10 +1,11 @@
 /** The human side: open questions, answers, and decisions on items (DESIGN §3 signals and updates). */
 import type { Command } from 'commander';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import {
   answerQuestionUpdate,
   approveSignal,
   cancelItemSignal,
+  epicStatusQuery,
   itemStatusQuery,
   pauseSignal,
   questionsQuery,
@@ -13,7 +14,7 @@ import {
   skipItemSignal,
 } from '../../common/api';
 import { epicWorkflowId, itemWorkflowId } from '../../common/ids';
-import type { Question } from '../../common/status';
+import { isTerminal, type ItemState, type Question } from '../../common/status';
 import { connect } from '../connection';
 import { cancelEpic } from '../cancel';
 
@@ -33,6 +34,39 @@ export async function listQuestions(client: import('@temporalio/client').Client)
     }
   }
   return out.sort((a, b) => a.askedAt - b.askedAt);
+}
+
+/** A one-line reason for a failed `answerQuestion` update. */
+export function whyRejected(err: unknown, epicId: string, itemId: string): string {
+  if (err instanceof WorkflowUpdateFailedError) return err.cause?.message ?? err.message;
+  if (err instanceof WorkflowNotFoundError) {
+    const detail = err.message ? ` (${err.message})` : '';
+    return `item ${itemId} of epic ${epicId} is not running${detail}, so it has no open question; see \`overseer questions\``;
+  }
+  return err instanceof Error ? err.message || err.name : String(err);
+}
+
+type Decision = 'retry' | 'skip' | 'cancel' | 'approve';
+/** The item states each decision applies to (the epic ignores the others; the CLI says so instead). */
+const DECIDABLE: Record<Decision, { ok: (s: ItemState) => boolean; why: string }> = {
+  retry: { ok: (s) => s === 'failed' || s === 'cancelled', why: 'only failed or cancelled items can be retried' },
+  skip: { ok: (s) => !['merged', 'done', 'skipped'].includes(s), why: 'it is already finished' },
+  cancel: { ok: (s) => !['merged', 'done', 'skipped', 'cancelled'].includes(s), why: 'it is already finished' },
+  approve: { ok: (s) => !isTerminal(s), why: 'only an item still on its way to the merge can be approved' },
+};
+
+/** Refuses a decision on an item the epic does not have, or in a state where the epic would ignore it. */
+async function checkDecision(handle: import('@temporalio/client').WorkflowHandle, epicId: string, itemId: string, decision: Decision): Promise<void> {
+  let items;
+  try {
+    items = (await handle.query(epicStatusQuery)).items;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw new Error(`there is no epic ${epicId} (no workflow ${epicWorkflowId(epicId)})`);
+    return; // no worker to answer queries: the signal still gets through, and the epic checks it
+  }
+  const item = items.find((i) => i.itemId === itemId);
+  if (!item) throw new Error(`epic ${epicId} has no item ${itemId} (its items: ${items.map((i) => i.itemId).join(', ')})`);
+  if (!DECIDABLE[decision].ok(item.state)) throw new Error(`cannot ${decision} ${itemId}: it is ${item.state}, and ${DECIDABLE[decision].why}`);
 }
 
 /** `<epicId>/<itemId>/<n>` → the item workflow that asked it. */
@@ -79,8 +113,7 @@ export function registerHumans(program: Command): void {
         try {
           q = await handle.executeUpdate(answerQuestionUpdate, { args: [{ questionId, answer, answeredBy: opts.by }] });
         } catch (err) {
-          const cause = err instanceof WorkflowUpdateFailedError ? (err.cause?.message ?? err.message) : (err as Error).message;
-          throw new Error(`answer rejected: ${cause}`);
+          throw new Error(`answer rejected: ${whyRejected(err, epicId, itemId)}`);
         }
         const status = await handle.query(itemStatusQuery).catch(() => undefined);
         console.log(`answered ${q.questionId} (as ${q.answeredBy}).`);
@@ -95,10 +128,16 @@ export function registerHumans(program: Command): void {
     });
 
 
-  const signalItem = async (epicId: string, f: (h: ReturnType<import('@temporalio/client').Client['workflow']['getHandle']>) => Promise<void>) => {
+  const signalItem = async (
+    epicId: string,
+    f: (h: ReturnType<import('@temporalio/client').Client['workflow']['getHandle']>) => Promise<void>,
+    check?: { itemId: string; decision: Decision },
+  ) => {
     const { client, connection } = await connect();
     try {
-      await f(client.workflow.getHandle(epicWorkflowId(epicId)));
+      const handle = client.workflow.getHandle(epicWorkflowId(epicId));
+      if (check) await checkDecision(handle, epicId, check.itemId, check.decision);
+      await f(handle);
     } finally {
       await connection.close();
     }
@@ -110,7 +149,7 @@ export function registerHumans(program: Command): void {
     .argument('<itemId>')
     .description('run a failed item again (with a fresh attempt budget)')
     .action(async (epicId: string, itemId: string) => {
-      await signalItem(epicId, (h) => h.signal(retryItemSignal, { itemId }));
+      await signalItem(epicId, (h) => h.signal(retryItemSignal, { itemId }), { itemId, decision: 'retry' });
       console.log(`retry of ${itemId} requested on epic ${epicId}`);
     });
   program
@@ -120,7 +159,7 @@ export function registerHumans(program: Command): void {
     .option('--reason <text>', 'why', 'skipped by a human')
     .description('skip an item; its dependents may proceed')
     .action(async (epicId: string, itemId: string, opts) => {
-      await signalItem(epicId, (h) => h.signal(skipItemSignal, { itemId, reason: opts.reason }));
+      await signalItem(epicId, (h) => h.signal(skipItemSignal, { itemId, reason: opts.reason }), { itemId, decision: 'skip' });
       console.log(`${itemId} skipped on epic ${epicId}`);
     });
   program
@@ -130,7 +169,7 @@ export function registerHumans(program: Command): void {
     .option('--by <name>', 'who approves', process.env.USER ?? 'cli')
     .description('let an approved item merge (plans with approval: before-merge)')
     .action(async (epicId: string, itemId: string, opts) => {
-      await signalItem(epicId, (h) => h.signal(approveSignal, { itemId, approvedBy: opts.by }));
+      await signalItem(epicId, (h) => h.signal(approveSignal, { itemId, approvedBy: opts.by }), { itemId, decision: 'approve' });
       console.log(`${itemId} approved for merge on epic ${epicId}`);
     });
   program
@@ -157,7 +196,7 @@ export function registerHumans(program: Command): void {
     .description('cancel one item, or the whole epic (every agent session stops)')
     .action(async (epicId: string, itemId: string | undefined, opts) => {
       if (itemId) {
-        await signalItem(epicId, (h) => h.signal(cancelItemSignal, { itemId }));
+        await signalItem(epicId, (h) => h.signal(cancelItemSignal, { itemId }), { itemId, decision: 'cancel' });
         console.log(`${itemId} cancelled on epic ${epicId}`);
         return;
       }
