@@ -1,0 +1,35 @@
+/**
+ * Long epics continue-as-new and lose nothing. With the server's continue-as-new suggestion lowered to 400 events,
+ * a 60-item epic makes the epic and the merge queue continue-as-new several times mid-stream; every item still
+ * merges exactly once and no run grows past the threshold plus one batch. The full 300-item run at the real
+ * thresholds (no run over 10,000 events) is `bench/large-epic.ts`.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { startTestEnv, startWorkers, type RunningWorkers } from '../helpers/temporal';
+import { runLargeEpic } from '../helpers/large-epic';
+
+const SUGGEST_AT = 400;
+let env: TestWorkflowEnvironment;
+let workers: RunningWorkers;
+before(async () => {
+  env = await startTestEnv(['--dynamic-config-value', `limit.historyCount.suggestContinueAsNew=${SUGGEST_AT}`]);
+  workers = await startWorkers(env, { maxSessions: 6 });
+});
+after(async () => {
+  await workers?.stop();
+  await env?.teardown();
+});
+
+describe('long epics', () => {
+  it('continues the epic and the merge queue as new mid-stream without losing an item', async () => {
+    const r = await runLargeEpic(env, 60, 'long');
+    assert.equal(r.result.phase, 'completed');
+    assert.equal(r.merged, 60);
+    assert.equal(r.mergeCommits, 60);
+    assert.ok(r.epicRuns > 1, `the epic continued as new (${r.epicRuns} runs)`);
+    assert.ok(r.queueRuns > 1, `the merge queue continued as new (${r.queueRuns} runs)`);
+    assert.ok(r.largestHistory < SUGGEST_AT * 2, `largest run ${r.largestHistory} events`);
+  });
+});
