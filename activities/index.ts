@@ -1,7 +1,7 @@
 /** Every activity, by task queue. Workflows import only the types (`import type`). */
 import type { Client } from '@temporalio/client';
 import { heartbeat } from '@temporalio/activity';
-import { branchHasChanges, commitWorktree, findItemMerge, findMergedItems, prepareWorktree, removeWorktree } from './worktrees';
+import { branchHasChanges, commitWorktree, findItemMerge, findMergedItems, prepareInspectionWorktree, prepareWorktree, removeWorktree } from './worktrees';
 import { mergeBranch } from './merge';
 import { runCommands } from './checks';
 import { createQueueActivities } from './queue-client';
@@ -34,6 +34,7 @@ export function createCoreActivities(client: Client) {
   const queue = createQueueActivities(client);
   return {
     prepareWorktree: alive(prepareWorktree),
+    prepareInspectionWorktree: alive(prepareInspectionWorktree),
     commitWorktree: alive(commitWorktree),
     branchHasChanges: alive(branchHasChanges),
     removeWorktree: alive(removeWorktree),

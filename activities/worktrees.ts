@@ -69,6 +69,24 @@ export async function prepareWorktree(input: PrepareWorktreeInput): Promise<Prep
   return { worktreePath, branch, baseCommit: base, reused: false };
 }
 
+/**
+ * A detached worktree at the target's current tip, for sessions that inspect the integrated result (the epic's
+ * validation). Removed with `removeWorktree` under the same epic id and name.
+ */
+export async function prepareInspectionWorktree(input: { repoPath: string; epicId: string; name: string; targetBranch: string }): Promise<{ worktreePath: string; commit: string }> {
+  const { top, commonDir } = await openRepo(input.repoPath);
+  await ensureExcluded(commonDir);
+  const worktreePath = worktreePathFor(top, input.epicId, input.name);
+  const g = git(top);
+  if ((await listWorktrees(top)).some((w) => path.resolve(w.path) === worktreePath)) await g.raw(['worktree', 'remove', '--force', worktreePath]);
+  if (existsSync(worktreePath)) await rm(worktreePath, { recursive: true, force: true });
+  await g.raw(['worktree', 'prune']);
+  await mkdir(path.dirname(worktreePath), { recursive: true });
+  const tip = await requireBranchTip(top, input.targetBranch);
+  await g.raw(['worktree', 'add', '--detach', worktreePath, tip]);
+  return { worktreePath, commit: tip };
+}
+
 export interface CommitInput {
   worktreePath: string;
   message: string;

@@ -23,7 +23,7 @@ import {
   workflowInfo,
   WorkflowIdReusePolicy,
 } from '@temporalio/workflow';
-import type { CoreActivities } from '../activities/index';
+import type { AgentActivities, CoreActivities } from '../activities/index';
 import {
   answerQuestionUpdate,
   answerSignal,
@@ -40,7 +40,9 @@ import {
   skipItemSignal,
 } from '../common/api';
 import { criticalPathLengths, describeDagProblem, findDagProblems, readyItems } from '../common/dag';
-import { ID_PATTERN, itemWorkflowId, TASK_QUEUE } from '../common/ids';
+import { AGENT_TASK_QUEUE, ID_PATTERN, itemWorkflowId, TASK_QUEUE } from '../common/ids';
+import { NON_RETRYABLE_AGENT_ERRORS } from '../common/agent-errors';
+import type { ValidationReport } from '../common/reports';
 import { withDefaultSettings, type EpicPlan, type WorkItem } from '../common/plan';
 import { parseDuration } from '../common/durations';
 import { OverseerAwaitingHuman, OverseerEpic, OverseerState } from '../common/search-attributes';
@@ -54,14 +56,18 @@ export interface EpicCarry {
   paused: boolean;
   startedAt: number;
   validationRounds: number;
+  /** Items the validation added (follow-ups), with their place in the DAG. */
+  followUps?: WorkItem[];
 }
 
 export async function epicWorkflow(planInput: EpicPlan, carry?: EpicCarry): Promise<EpicResult> {
   const plan: EpicPlan = { ...planInput, settings: withDefaultSettings(planInput.settings) };
   const { settings, epicId } = plan;
   checkPlan(plan);
-  const items: WorkItem[] = plan.items.map((it) => ({ ...it, acceptance: it.acceptance ?? [], dependsOn: it.dependsOn ?? [], files: it.files ?? [], description: it.description ?? '' }));
-  const critical = criticalPathLengths(items);
+  const items: WorkItem[] = [...plan.items, ...(carry?.followUps ?? [])].map((it) => ({ ...it, acceptance: it.acceptance ?? [], dependsOn: it.dependsOn ?? [], files: it.files ?? [], description: it.description ?? '' }));
+  const followUps: WorkItem[] = [...(carry?.followUps ?? [])];
+  let critical = criticalPathLengths(items);
+  let validationRounds = carry?.validationRounds ?? 0;
   const info = workflowInfo();
 
   const core = proxyActivities<CoreActivities>({
@@ -105,7 +111,7 @@ export async function epicWorkflow(planInput: EpicPlan, carry?: EpicCarry): Prom
     items: items.map((it) => ({ ...st(it.id) })),
     startedAt,
     finishedAt: isTerminalPhase(phase) ? Date.now() : undefined,
-    validationRounds: carry?.validationRounds ?? 0,
+    validationRounds,
     costUsd: totalCost(),
   }));
   setHandler(questionsQuery, () => pendingQuestions());
@@ -311,6 +317,63 @@ export async function epicWorkflow(planInput: EpicPlan, carry?: EpicCarry): Prom
     }
   };
 
+  /** One validation round (when the plan asks for it); returns how many follow-up items it added. */
+  const validate = async (): Promise<number> => {
+    const good = items.every((it) => ['merged', 'done', 'skipped'].includes(st(it.id).state));
+    if (!settings.validation.enabled || !good || validationRounds >= settings.validation.maxRounds) return 0;
+    validationRounds++;
+    phase = 'validating';
+    updateSearchAttributes();
+    const name = `_validation-${validationRounds}`;
+    const agent = proxyActivities<AgentActivities>({
+      taskQueue: AGENT_TASK_QUEUE,
+      startToCloseTimeout: parseDuration(settings.agent.sessionTimeout),
+      heartbeatTimeout: parseDuration(settings.agent.heartbeatTimeout),
+      retry: { initialInterval: parseDuration(settings.agent.retryInterval), maximumAttempts: settings.agent.maxRetries + 1, nonRetryableErrorTypes: NON_RETRYABLE_AGENT_ERRORS },
+    });
+    let report: ValidationReport;
+    try {
+      const wt = await core.prepareInspectionWorktree({ repoPath: plan.repo.path, epicId, name, targetBranch: plan.repo.targetBranch });
+      const res = await agent.runAgent({
+        epicId,
+        kind: 'validate',
+        cwd: wt.worktreePath,
+        repoPath: plan.repo.path,
+        targetBranch: plan.repo.targetBranch,
+        agent: settings.agent,
+        item: {
+          id: '_validation',
+          title: `Validate epic ${epicId}: ${plan.title}`,
+          description: items.map((it) => `- ${it.id}: ${it.title} (${st(it.id).state})`).join('\n'),
+          acceptance: items.flatMap((it) => it.acceptance),
+          dependsOn: [],
+          files: [],
+        },
+      });
+      report = res.report as ValidationReport;
+    } catch (err) {
+      log.warn(`validation round ${validationRounds} failed: ${describe(err)}`);
+      return 0; // validation is advice on finished work; its failure does not undo merges
+    } finally {
+      await core.removeWorktree({ repoPath: plan.repo.path, epicId, itemId: name, deleteBranch: false }).catch(() => undefined);
+    }
+    if (report.verdict !== 'needs_work' || !report.followUps.length) return 0;
+    let k = 0;
+    for (const f of report.followUps) {
+      k++;
+      const wanted = typeof f.id === 'string' && ID_PATTERN.test(f.id) && !known(f.id) ? f.id : `${epicId}-v${validationRounds}-${k}`;
+      const id = known(wanted) ? `${wanted}-${k}` : wanted;
+      const added: WorkItem = { id, title: f.title || `Follow-up ${k}`, description: f.description ?? '', acceptance: [], dependsOn: [], files: [] };
+      items.push(added);
+      followUps.push(added);
+      statuses[id] = { itemId: id, title: added.title, state: 'pending', attempts: 0, costUsd: 0, detail: `follow-up of validation round ${validationRounds}` };
+    }
+    critical = criticalPathLengths(items);
+    phase = 'running';
+    dirty = true;
+    return k;
+  };
+
   // ---- run ----
   try {
     if (!carry) {
@@ -326,30 +389,35 @@ export async function epicWorkflow(planInput: EpicPlan, carry?: EpicCarry): Prom
     let lastPhase: EpicPhase | undefined;
     let lastHuman = '';
     for (;;) {
-      propagateBlocking();
-      if (!paused) {
-        const ready = readyItems(items, critical, (id) => st(id).state === 'pending', (id) => isSatisfying(st(id).state), settings.phaseBarriers);
-        for (const it of ready) {
-          if (running() >= settings.maxParallel) break;
-          await startItem(it);
+      for (;;) {
+        propagateBlocking();
+        if (!paused) {
+          const ready = readyItems(items, critical, (id) => st(id).state === 'pending', (id) => isSatisfying(st(id).state), settings.phaseBarriers);
+          for (const it of ready) {
+            if (running() >= settings.maxParallel) break;
+            await startItem(it);
+          }
+        }
+        const allTerminal = items.every((it) => isTerminal(st(it.id).state));
+        const failed = items.filter((it) => st(it.id).state === 'failed');
+        if (allTerminal && failed.length === 0) break;
+        phase = paused ? 'paused' : allTerminal || (running() === 0 && failed.length > 0) ? 'awaiting_human' : 'running';
+        const human = [...pendingQuestions().map((q) => q.questionId), ...failed.map((f) => f.id), ...awaitingApproval().map((it) => `approve:${it.id}`)].join(',');
+        if (phase !== lastPhase || human !== lastHuman) {
+          updateSearchAttributes();
+          lastPhase = phase;
+          lastHuman = human;
+        }
+        dirty = false;
+        await condition(() => dirty);
+        if (workflowInfo().continueAsNewSuggested) {
+          await condition(allHandlersFinished);
+          await continueAsNew<typeof epicWorkflow>(planInput, { statuses, runs, paused, startedAt, validationRounds, followUps });
         }
       }
-      const allTerminal = items.every((it) => isTerminal(st(it.id).state));
-      const failed = items.filter((it) => st(it.id).state === 'failed');
-      if (allTerminal && failed.length === 0) break;
-      phase = paused ? 'paused' : allTerminal || (running() === 0 && failed.length > 0) ? 'awaiting_human' : 'running';
-      const human = [...pendingQuestions().map((q) => q.questionId), ...failed.map((f) => f.id), ...awaitingApproval().map((it) => `approve:${it.id}`)].join(',');
-      if (phase !== lastPhase || human !== lastHuman) {
-        updateSearchAttributes();
-        lastPhase = phase;
-        lastHuman = human;
-      }
-      dirty = false;
-      await condition(() => dirty);
-      if (workflowInfo().continueAsNewSuggested) {
-        await condition(allHandlersFinished);
-        await continueAsNew<typeof epicWorkflow>(planInput, { statuses, runs, paused, startedAt, validationRounds: carry?.validationRounds ?? 0 });
-      }
+      // Every item is done: the product manager checks the integrated result; follow-ups join the same DAG.
+      const added = await validate();
+      if (added === 0) break;
     }
     const allGood = items.every((it) => ['merged', 'done', 'skipped'].includes(st(it.id).state));
     phase = allGood ? 'completed' : 'failed';
