@@ -1,40 +1,52 @@
-/** Small git helpers on top of simple-git shared by the worktree and merge activities. */
+/**
+ * Small git helpers shared by the worktree and merge activities. Commands run through execa rather than simple-git:
+ * simple-git waits about 50 ms after every command that prints nothing (update-ref, read-tree, diff --quiet,
+ * worktree remove...) whatever its `completion` options say, which made up most of a merge's time (measured:
+ * 55 ms vs 7 ms per silent command). The client, which runs a handful of commands, keeps simple-git.
+ */
+import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GitError, simpleGit, type SimpleGit } from 'simple-git';
 import { ApplicationFailure } from '@temporalio/common';
 
 /** Identity for commits Overseer makes itself (auto-commits of agent work, merge commits). */
 export const OVERSEER_IDENTITY = ['-c', 'user.name=Overseer', '-c', 'user.email=overseer@localhost'];
 
-/** A git command that exited non-zero; simple-git alone resolves such commands when stderr is empty. */
-export class GitCommandError extends GitError {
+/** A git command that exited non-zero; the message is its stderr and stdout. */
+export class GitCommandError extends Error {
   constructor(
     message: string,
     readonly exitCode: number,
+    /** Its standard output alone (some commands answer there even when they exit non-zero: `merge-tree`). */
+    readonly stdout = '',
   ) {
-    super(undefined, message); // a GitError, so simple-git passes it through unwrapped
+    super(message);
     this.name = 'GitCommandError';
   }
 }
 
-export function git(dir: string): SimpleGit {
+export interface Git {
+  /** Runs `git <args>` in the directory; resolves its stdout, trimmed; rejects with GitCommandError on a non-zero exit. */
+  raw(args: string[]): Promise<string>;
+}
+
+export function git(dir: string): Git {
   // GIT_* variables from a surrounding hook or shell could point git at another repository, and editors or pagers
-  // have no place in unattended runs (simple-git also refuses to pass them on).
+  // have no place in unattended runs.
   const env: Record<string, string> = { GIT_TERMINAL_PROMPT: '0' };
   for (const [k, v] of Object.entries(process.env)) {
     if (v !== undefined && !/^(git_.*|editor|visual|pager|prefix|ssh_askpass)$/i.test(k)) env[k] = v;
   }
-  return simpleGit({
-    baseDir: dir,
-    trimmed: true,
-    errors(error, result) {
-      if (result.exitCode === 0) return error;
-      const text = Buffer.concat([...result.stdErr, ...result.stdOut]).toString('utf8').trim();
-      return new GitCommandError(text || `git exited with code ${result.exitCode}`, result.exitCode);
+  return {
+    async raw(args) {
+      const r = await execa('git', args, { cwd: dir, env, extendEnv: false, stdin: 'ignore', reject: false, stripFinalNewline: false });
+      if (r.exitCode === undefined) throw new Error(`git could not be started: ${r.originalMessage ?? r.message}`);
+      if (r.exitCode === 0) return r.stdout.trim();
+      const text = `${r.stderr}${r.stdout}`.trim();
+      throw new GitCommandError(text || `git exited with code ${r.exitCode}`, r.exitCode, r.stdout);
     },
-  }).env(env);
+  };
 }
 
 /** Runs a git command whose exit status is the answer (`merge-base --is-ancestor`, `diff --quiet`...). */

@@ -9,10 +9,10 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import { fnv1a } from '../common/ids';
+import { fnv1a, safeComponent } from '../common/ids';
 import type { MergeOutcome, MergeRequest } from '../common/merge';
 import { runCommands } from './checks';
-import { firstLine, git, gitSucceeds, grepLiteral, isInside, listWorktrees, OVERSEER_IDENTITY, openRepo, overseerDir, revParse } from './git-repo';
+import { firstLine, git, GitCommandError, gitSucceeds, grepLiteral, isInside, listWorktrees, OVERSEER_IDENTITY, openRepo, overseerDir, revParse } from './git-repo';
 import { findItemMerge, mergeTrailer } from './worktrees';
 import { parseDuration } from '../common/durations';
 import { crashPoint } from './crash-points';
@@ -71,14 +71,66 @@ async function catchUpStaleCheckouts(top: string, targetBranch: string, tip: str
   }
 }
 
+/**
+ * Conflict markers the merge would add to the target (`<<<<<<< ` / `>>>>>>> ` lines): left by a resolution that
+ * claimed success without finishing. `=======` alone is not counted: it is also a Markdown heading underline.
+ */
+async function leftoverConflictMarkers(top: string, from: string, to: string): Promise<string[]> {
+  const diff = await git(top).raw(['diff', '--no-color', '--no-ext-diff', '-U0', from, to]);
+  const found: string[] = [];
+  let file = '';
+  let line = 0;
+  let header = false; // between `diff --git` and the first hunk, where `+++ b/<file>` names the file
+  for (const l of diff.split('\n')) {
+    if (l.startsWith('diff --git ')) header = true;
+    else if (header && l.startsWith('+++ ')) file = l.slice(4).replace(/^b\//, '');
+    else if (l.startsWith('@@')) {
+      header = false;
+      line = Number(/\+(\d+)/.exec(l)?.[1] ?? 0);
+    } else if (!header && l.startsWith('+')) {
+      if (/^\+(<{7}|>{7})( |$)/.test(l)) found.push(`${file}:${line}`);
+      line++;
+    }
+  }
+  return found;
+}
+
+let mergeTreeSupport: Promise<boolean> | undefined;
+/** git 2.38 and later merge without a worktree (`merge-tree --write-tree`), same machinery as `git merge`. */
+function canMergeWithoutWorktree(top: string): Promise<boolean> {
+  mergeTreeSupport ??= git(top)
+    .raw(['version'])
+    .then((v) => {
+      const [major, minor] = (/(\d+)\.(\d+)/.exec(v) ?? []).slice(1).map(Number);
+      return major > 2 || (major === 2 && minor >= 38);
+    })
+    .catch(() => false);
+  return mergeTreeSupport;
+}
+
+/** The merge commit of `branchTip` into `oldTip`, made without touching any worktree; or the conflicting files. */
+async function mergeWithoutWorktree(top: string, oldTip: string, branchTip: string, message: string): Promise<{ commit: string } | { conflicts: string[] }> {
+  let tree: string;
+  try {
+    tree = await git(top).raw(['merge-tree', '--write-tree', '--no-messages', '--name-only', oldTip, branchTip]);
+  } catch (err) {
+    // Exit code 1: conflicts; stdout is the tree, then the conflicting paths.
+    if (err instanceof GitCommandError && err.exitCode === 1) return { conflicts: [...new Set(err.stdout.trim().split('\n').slice(1).filter(Boolean))] };
+    throw err;
+  }
+  // `git merge -m` ends the message with exactly one newline, so does commit-tree with a trimmed one.
+  return { commit: await git(top).raw([...OVERSEER_IDENTITY, 'commit-tree', tree, '-p', oldTip, '-p', branchTip, '-m', message.trimEnd()]) };
+}
+
 const MAX_CAS_RETRIES = 5;
 
 export async function mergeBranch(req: MergeRequest): Promise<MergeOutcome> {
   const { top } = await openRepo(req.repoPath);
   const g = git(top);
   const scratch = path.join(overseerDir(top), 'merge', `m-${fnv1a(req.requestId)}`);
-  // A previous attempt may have died with its scratch worktree still there (even after publishing).
-  await removeScratch(top, scratch);
+  // A previous attempt may have died with its scratch worktree still there (even after publishing). (A registration
+  // whose folder is gone is pruned before the next scratch worktree is added.)
+  if (existsSync(scratch)) await removeScratch(top, scratch);
   for (let round = 0; round < MAX_CAS_RETRIES; round++) {
     const oldTip = await revParse(top, `refs/heads/${req.targetBranch}`);
     if (!oldTip) {
@@ -112,25 +164,30 @@ export async function mergeBranch(req: MergeRequest): Promise<MergeOutcome> {
       }
     }
 
-    await removeScratch(top, scratch);
-    await mkdir(path.dirname(scratch), { recursive: true });
-    await g.raw(['worktree', 'add', '--detach', scratch, oldTip]);
+    // Merge gates need the merge result on disk: a scratch worktree. Without gates, a modern git merges in memory.
+    const inScratch = req.mergeGates.length > 0 || !(await canMergeWithoutWorktree(top));
     try {
-      const sg = git(scratch);
-      try {
-        await sg.raw([...OVERSEER_IDENTITY, 'merge', '--no-ff', '--no-verify', '-m', mergeMessage(req), branchTip]);
-      } catch (err) {
-        const conflicted = await sg.raw(['diff', '--name-only', '--diff-filter=U']).catch(() => '');
-        await sg.raw(['merge', '--abort']).catch(() => undefined);
-        if (conflicted) return { status: 'conflict', files: conflicted.split('\n'), targetTip: oldTip };
-        throw err;
+      let newTip: string;
+      if (inScratch) {
+        await removeScratch(top, scratch);
+        await mkdir(path.dirname(scratch), { recursive: true });
+        await g.raw(['worktree', 'add', '--detach', scratch, oldTip]);
+        const sg = git(scratch);
+        try {
+          await sg.raw([...OVERSEER_IDENTITY, 'merge', '--no-ff', '--no-verify', '-m', mergeMessage(req), branchTip]);
+        } catch (err) {
+          const conflicted = await sg.raw(['diff', '--name-only', '--diff-filter=U']).catch(() => '');
+          await sg.raw(['merge', '--abort']).catch(() => undefined);
+          if (conflicted) return { status: 'conflict', files: conflicted.split('\n'), targetTip: oldTip };
+          throw err;
+        }
+        // Read before the gates run: whatever they do in the scratch worktree, this merge commit is what gets published.
+        newTip = await sg.raw(['rev-parse', 'HEAD']);
+      } else {
+        const merged = await mergeWithoutWorktree(top, oldTip, branchTip, mergeMessage(req));
+        if ('conflicts' in merged) return { status: 'conflict', files: merged.conflicts, targetTip: oldTip };
+        newTip = merged.commit;
       }
-      if (req.mergeGates.length) {
-        const logPath = path.join(overseerDir(top), 'logs', req.epicId, req.itemId, `merge-gates-${fnv1a(req.requestId)}.log`);
-        const gates = await runCommands({ cwd: scratch, commands: req.mergeGates, timeoutMs: parseDuration(req.gateTimeout), logPath });
-        if (!gates.passed) return { status: 'gate_failed', gate: gates.command, outputTail: gates.outputTail, logPath };
-      }
-      const newTip = await sg.raw(['rev-parse', 'HEAD']);
       for (const wt of userCheckouts) {
         // Would bringing the clean checkout along overwrite anything (an untracked file in the way)? Then the
         // branch does not move at all.
@@ -142,6 +199,20 @@ export async function mergeBranch(req: MergeRequest): Promise<MergeOutcome> {
             reason: `${req.targetBranch} is checked out at ${wt} and could not be brought up to date without overwriting a file there (${firstLine(err)}); move that file or switch that checkout to another branch; the merge waits.`,
           };
         }
+      }
+      const markers = await leftoverConflictMarkers(top, oldTip, newTip);
+      if (markers.length) {
+        return {
+          status: 'gate_failed',
+          gate: 'no leftover conflict markers',
+          outputTail: `the merge would add conflict markers to ${req.targetBranch} at ${markers.slice(0, 10).join(', ')}${markers.length > 10 ? ', …' : ''}`,
+          logPath: '',
+        };
+      }
+      if (req.mergeGates.length) {
+        const logPath = path.join(overseerDir(top), 'logs', safeComponent(req.epicId), safeComponent(req.itemId), `merge-gates-${fnv1a(req.requestId)}.log`);
+        const gates = await runCommands({ cwd: scratch, commands: req.mergeGates, timeoutMs: parseDuration(req.gateTimeout), logPath });
+        if (!gates.passed) return { status: 'gate_failed', gate: gates.command, outputTail: gates.outputTail, logPath };
       }
       crashPoint('merge:before-publish');
       // Compare-and-swap: fails if anything moved the target since we read it; then merge again on the new tip.
@@ -165,7 +236,7 @@ export async function mergeBranch(req: MergeRequest): Promise<MergeOutcome> {
       crashPoint('merge:after-publish');
       return { status: 'merged', commit: newTip, alreadyMerged: false };
     } finally {
-      await removeScratch(top, scratch);
+      if (inScratch) await removeScratch(top, scratch);
     }
   }
   throw ApplicationFailure.retryable(`target branch ${req.targetBranch} kept moving during the merge of ${req.branch}`, 'TargetMoved');

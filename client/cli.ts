@@ -7,6 +7,7 @@ import { registerStatus } from './commands/status';
 import { registerPlan } from './commands/plan';
 import { registerDemo } from './commands/demo';
 import { registerHumans } from './commands/humans';
+import { registerQueue } from './commands/queue';
 
 export function buildProgram(): Command {
   const program = new Command('overseer')
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerStatus(program);
   registerPlan(program);
   registerHumans(program);
+  registerQueue(program);
   registerDemo(program);
   return program;
 }

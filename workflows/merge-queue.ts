@@ -74,21 +74,24 @@ export async function mergeQueueWorkflow(input: MergeQueueInput): Promise<void> 
   }));
   setHandler(queueMergeResultQuery, (requestId) => results.get(requestId));
 
-  const reply = async (to: string, result: MergeResult) => {
-    try {
-      await getExternalWorkflowHandle(to).signal(mergeResultSignal, result);
-    } catch (err) {
-      log.warn('requester is gone; result kept for a later ask', { to, requestId: result.requestId, error: String(err) });
-    }
+  // Replies go out without waiting for delivery, so the next merge starts at once; the queue only waits for them
+  // before it ends or continues-as-new.
+  let sending = 0;
+  const reply = (to: string, result: MergeResult) => {
+    sending++;
+    getExternalWorkflowHandle(to)
+      .signal(mergeResultSignal, result)
+      .catch((err) => log.warn('requester is gone; result kept for a later ask', { to, requestId: result.requestId, error: String(err) }))
+      .finally(() => sending--);
   };
   const remember = (result: MergeResult) => {
     results.set(result.requestId, result);
     while (results.size > RESULTS_KEPT) results.delete(results.keys().next().value!);
   };
-  const flushReplies = async () => {
+  const flushReplies = () => {
     while (replies.length) {
       const r = replies.shift()!;
-      await reply(r.to, r.result);
+      reply(r.to, r.result);
     }
   };
   const shouldContinueAsNew = () =>
@@ -98,7 +101,8 @@ export async function mergeQueueWorkflow(input: MergeQueueInput): Promise<void> 
     // Checked here, between merges, so a queue held for hours by a dirty checkout also starts afresh.
     if (shouldContinueAsNew()) {
       await condition(allHandlersFinished);
-      await flushReplies(); // answer repeated asks now rather than leave them to the requester's next ask
+      flushReplies(); // answer repeated asks now rather than leave them to the requester's next ask
+      await condition(() => sending === 0);
       await continueAsNew<typeof mergeQueueWorkflow>({
         repoKey: input.repoKey,
         repoPath: input.repoPath,
@@ -113,9 +117,10 @@ export async function mergeQueueWorkflow(input: MergeQueueInput): Promise<void> 
       () => waiting.length > 0 || replies.length > 0,
       input.idleTimeout ? parseDuration(input.idleTimeout) : '1h',
     ));
-    await flushReplies();
+    flushReplies();
     if (idle && waiting.length === 0) {
       await condition(allHandlersFinished);
+      await condition(() => sending === 0);
       if (waiting.length === 0 && replies.length === 0) return; // nothing to do; signal-with-start brings it back
       continue;
     }
@@ -124,6 +129,7 @@ export async function mergeQueueWorkflow(input: MergeQueueInput): Promise<void> 
     const req = waiting[0];
     const startedAt = Date.now();
     current = { request: req, since: startedAt };
+    recheck = false; // a recheck sent from here on (while this attempt looks at the checkout) wakes a hold at once
     let outcome: MergeOutcome;
     try {
       outcome = await git(req.heartbeatTimeout).mergeBranch(req);
@@ -133,12 +139,11 @@ export async function mergeQueueWorkflow(input: MergeQueueInput): Promise<void> 
     if (outcome.status === 'held') {
       // The target branch is checked out with uncommitted work: tell the requester, wait, look again.
       current.note = outcome.reason;
-      recheck = false; // before the reply: a recheck sent while it is on its way must not be lost
-      await reply(req.replyTo, { requestId: req.requestId, outcome, startedAt, finishedAt: Date.now() });
+      reply(req.replyTo, { requestId: req.requestId, outcome, startedAt, finishedAt: Date.now() });
       const until = Date.now() + parseDuration(req.holdRetry || '30s');
       while (!recheck && Date.now() < until) {
         await condition(() => recheck || replies.length > 0, until - Date.now());
-        await flushReplies(); // repeated asks of finished requests need not wait for the hold
+        flushReplies(); // repeated asks of finished requests need not wait for the hold
       }
       continue;
     }
@@ -158,7 +163,7 @@ export async function mergeQueueWorkflow(input: MergeQueueInput): Promise<void> 
         startedAt,
       },
     ].slice(-RECENT_KEPT);
-    await reply(req.replyTo, result);
+    reply(req.replyTo, result);
     served++;
   }
 }

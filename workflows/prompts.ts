@@ -16,7 +16,7 @@ export function gateFailurePrompt(command: string, outputTail: string, logPath: 
 }
 
 export function mergeGateFailurePrompt(command: string, outputTail: string, logPath: string, target: string): string {
-  return `Your change passed review, but the check \`${command}\` fails when it is merged with the current ${target}. Merge ${target} into your branch if needed and fix the code so the check passes. Its output ends with:\n\n${outputTail}\n\n(full log: ${logPath})`;
+  return `Your change passed review, but the check \`${command}\` fails when it is merged with the current ${target}. Merge ${target} into your branch if needed and fix the code so the check passes. Its output ends with:\n\n${outputTail}${logPath ? `\n\n(full log: ${logPath})` : ''}`;
 }
 
 export function reviewFindingsPrompt(findings: ReviewFinding[], summary: string | undefined): string {
