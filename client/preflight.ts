@@ -7,6 +7,7 @@ import path from 'node:path';
 import { simpleGit } from 'simple-git';
 import type { EpicPlan } from '../common/plan';
 import { PlanError } from '../common/plan-schema';
+import { sourceNotes } from './importers/describe-source';
 
 export async function checkRepository(plan: EpicPlan): Promise<string[]> {
   const where = plan.source && 'file' in plan.source && plan.source.file ? plan.source.file : plan.epicId;
@@ -18,7 +19,7 @@ export async function checkRepository(plan: EpicPlan): Promise<string[]> {
   if (!branches.all.includes(plan.repo.targetBranch)) {
     throw new PlanError(where, [`repo.targetBranch: branch "${plan.repo.targetBranch}" does not exist in ${repo} (branches: ${branches.all.join(', ') || 'none'})`]);
   }
-  const notes: string[] = [];
+  const notes: string[] = sourceNotes(plan);
   const top = path.resolve(await g.revparse(['--show-toplevel']));
   if (branches.current === plan.repo.targetBranch) {
     const dirty = (await g.status()).files.filter((f) => f.index !== '?' || f.working_dir !== '?');

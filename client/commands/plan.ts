@@ -12,6 +12,7 @@ export function registerPlan(program: Command): void {
     .option('--epic <id>', 'which epic of a Beads source')
     .option('--session <id>', 'which claude-code-workflow session')
     .option('--beads', 'read the plan from `bd export`')
+    .option('--ccw <dir>', 'a claude-code-workflow session folder (or a .workflow folder)')
     .option('--json', 'print the normalized plan as JSON')
     .option('--mermaid', 'print the dependency graph as a Mermaid flowchart')
     .action(async (source: string | undefined, opts) => {

@@ -44,6 +44,7 @@ export function registerRun(program: Command): void {
     .option('--epic <id>', 'which epic of a Beads source')
     .option('--session <id>', 'which claude-code-workflow session')
     .option('--beads', 'read the plan from `bd export`')
+    .option('--ccw <dir>', 'a claude-code-workflow session folder (or a .workflow folder)')
     .option('--watch', 'show live item states until the epic ends; exit 0 only if every item merged')
     .action(async (source: string | undefined, opts) => {
       const plan = await loadPlan(source, opts);

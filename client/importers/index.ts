@@ -16,6 +16,8 @@ export interface SourceOptions {
   session?: string;
   /** `--beads`: read the plan from `bd export` instead of a file. */
   beads?: boolean;
+  /** `--ccw <dir>`: a claude-code-workflow session (or a `.workflow` folder), whatever the source looks like. */
+  ccw?: string;
   cwd?: string;
 }
 
@@ -38,6 +40,11 @@ export function registerImporter(importer: Importer): void {
 /** Loads and normalizes a plan from any supported source. */
 export async function loadPlan(source: string | undefined, opts: SourceOptions = {}): Promise<EpicPlan> {
   await import('./registry');
+  if (opts.ccw !== undefined) {
+    const ccw = importers.find((i) => i.kind === 'ccw');
+    if (!ccw) throw new PlanError('--ccw', ['reading claude-code-workflow sessions is not available']);
+    return ccw.load(opts.ccw, opts);
+  }
   if (opts.beads || source === undefined) {
     const beads = importers.find((i) => i.kind === 'beads');
     if (!beads) throw new PlanError('--beads', ['reading plans from Beads is not available']);

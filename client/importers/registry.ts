@@ -1,2 +1,3 @@
 /** Side-effect imports that register the importers besides the native one. */
-export {};
+import './beads';
+import './ccw';

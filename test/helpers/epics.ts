@@ -7,17 +7,17 @@ import { fileURLToPath } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { epicStatusQuery, itemStatusQuery } from '../../common/api';
 import { epicWorkflowId, itemWorkflowId, TASK_QUEUE } from '../../common/ids';
-import { withDefaultSettings, type EpicPlan, type EpicSettings, type WorkItem } from '../../common/plan';
+import { withDefaultSettings, type EpicPlan, type WorkItem } from '../../common/plan';
 import type { EpicStatus, ItemStatus } from '../../common/status';
 import { findTemporalCli } from '../../workers/temporal-cli';
-import { withAgent } from './plans';
+import { withAgent, type TestSettings } from './plans';
 
 const OVERSEER_BIN = fileURLToPath(new URL('../../bin/overseer.js', import.meta.url));
 
 export type ItemSpec = Pick<WorkItem, 'id'> & Partial<WorkItem>;
 
 /** A native plan with the given items (title, description... filled in) on `repo`, run by the simulated agent. */
-export function smallPlan(epicId: string, repo: string, items: ItemSpec[], command: string[], settings: Partial<EpicSettings> = {}): EpicPlan {
+export function smallPlan(epicId: string, repo: string, items: ItemSpec[], command: string[], settings: TestSettings = {}): EpicPlan {
   const plan: EpicPlan = {
     epicId,
     title: `Test epic ${epicId}`,
@@ -113,4 +113,21 @@ export async function signalsIn(env: TestWorkflowEnvironment, workflowId: string
     out.push({ name: a.signalName ?? '', input });
   }
   return out;
+}
+
+/** A work item with everything but its id and dependencies defaulted. */
+export function item(id: string, dependsOn: string[] = [], extra: Partial<WorkItem> = {}): WorkItem {
+  return { id, title: `Item ${id}`, description: `Do ${id}.`, acceptance: [], dependsOn, files: [], ...extra };
+}
+
+/** Polls the epic's status until `pred` holds. */
+export function waitForStatus(env: TestWorkflowEnvironment, epicId: string, pred: (s: EpicStatus) => boolean, timeoutMs = 60_000): Promise<EpicStatus> {
+  return waitFor(`epic ${epicId} status`, async () => {
+    const s = await epicStatus(env, epicId);
+    return pred(s) ? s : undefined;
+  }, timeoutMs);
+}
+
+export function stateOf(s: EpicStatus, itemId: string): string {
+  return s.items.find((i) => i.itemId === itemId)!.state;
 }

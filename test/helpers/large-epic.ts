@@ -4,7 +4,7 @@ import type { EpicResult } from '../../common/status';
 import type { WorkItem } from '../../common/plan';
 import { makeRepo, merges } from './repo';
 import { fakeAgent } from './agent';
-import { item, smallPlan, startEpic } from './epic';
+import { item, smallPlan, startEpic } from './epics';
 
 export interface LargeEpicRun {
   result: EpicResult;

@@ -2,18 +2,21 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { loadNativePlan } from '../../client/importers/native';
-import type { EpicPlan, EpicSettings } from '../../common/plan';
+import type { AgentSettings, EpicPlan, EpicSettings } from '../../common/plan';
+
+/** Plan settings a test overrides; the agent's settings may be given in part. */
+export type TestSettings = Partial<Omit<EpicSettings, 'agent'>> & { agent?: Partial<AgentSettings> };
 
 export const FIXTURES = path.resolve(fileURLToPath(new URL('../../', import.meta.url)), '..', 'shared', 'fixtures');
 export const AUTH_EPIC = path.join(FIXTURES, 'plans', 'auth-epic.yaml');
 
-export async function authPlan(repo: string, command: string[], settings: Partial<EpicSettings> = {}, epicId?: string): Promise<EpicPlan> {
+export async function authPlan(repo: string, command: string[], settings: TestSettings = {}, epicId?: string): Promise<EpicPlan> {
   const plan = await loadNativePlan(AUTH_EPIC, { repo });
   return withAgent({ ...plan, epicId: epicId ?? plan.epicId, repo: { ...plan.repo, path: repo } }, command, settings);
 }
 
 /** Points a plan at the simulated agent with test-sized retry intervals. */
-export function withAgent(plan: EpicPlan, command: string[], settings: Partial<EpicSettings> = {}): EpicPlan {
+export function withAgent(plan: EpicPlan, command: string[], settings: TestSettings = {}): EpicPlan {
   return {
     ...plan,
     settings: {
