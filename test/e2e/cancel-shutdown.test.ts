@@ -18,7 +18,7 @@ import type { EpicResult } from '../../common/status';
 import { startTestEnv } from '../helpers/temporal';
 import { makeRepo, merges, sh } from '../helpers/repo';
 import { fakeAgent } from '../helpers/agent';
-import { item, smallPlan, startEpic, waitForStatus } from '../helpers/epic';
+import { item, smallPlan, startEpic, waitForStatus } from '../helpers/epics';
 import { processesMatching, spawnWorker, type WorkerChild } from '../helpers/worker-child';
 
 const run = promisify(execFile);
@@ -92,7 +92,7 @@ describe('cancel and graceful shutdown', () => {
     workers.push(first);
     await first.ready;
     const plan = smallPlan('shutdown', repo, [item('only')], agent.command, {
-      agent: { ...smallPlan('x', repo, [], []).settings.agent, command: agent.command, heartbeatTimeout: '3s', retryInterval: '200ms' },
+      agent: { heartbeatTimeout: '3s', retryInterval: '200ms' },
     });
     const handle = await startEpic(env, plan);
     await untilAgents(agent.scenarioFile, 1);

@@ -17,7 +17,7 @@ import type { EpicResult } from '../../common/status';
 import { startTestEnv } from '../helpers/temporal';
 import { makeRepo, merges, sh, tempDir } from '../helpers/repo';
 import { fakeAgent } from '../helpers/agent';
-import { item, smallPlan, startEpic } from '../helpers/epic';
+import { item, smallPlan, startEpic } from '../helpers/epics';
 import { processesMatching, spawnWorker, type WorkerChild } from '../helpers/worker-child';
 
 let env: TestWorkflowEnvironment;
@@ -40,7 +40,7 @@ async function trial(name: string, points: CrashPoint[]): Promise<void> {
   const plan = smallPlan(epicId, repo, [item('a'), item('b'), item('c', ['a'])], agent.command, {
     heartbeatTimeout: '2s',
     gates: ['true'],
-    agent: { ...smallPlan('x', repo, [], []).settings.agent, command: agent.command, heartbeatTimeout: '2s', retryInterval: '200ms' },
+    agent: { heartbeatTimeout: '2s', retryInterval: '200ms' },
   });
   const workerEnv = { OVERSEER_CRASH_POINTS: points.join(','), OVERSEER_CRASH_DIR: crashDir, OVERSEER_CLAUDE_CONFIG_DIR: agent.configDir };
   let worker: WorkerChild = spawnWorker(env.address, workerEnv);

@@ -9,7 +9,7 @@ import { epicWorkflowId, TASK_QUEUE } from '../../common/ids';
 import type { EpicResult } from '../../common/status';
 import { makeRepo, merges, sh, tempDir } from '../helpers/repo';
 import { fakeAgent } from '../helpers/agent';
-import { item, smallPlan } from '../helpers/epic';
+import { item, smallPlan } from '../helpers/epics';
 import { freePort, startServerProcess, type ServerProcess } from '../helpers/dev-server';
 import { processesMatching, spawnWorker, type WorkerChild } from '../helpers/worker-child';
 
@@ -32,7 +32,7 @@ describe('server restart', () => {
     const plan = smallPlan('restart', repo, [item('a'), item('b', ['a']), item('c', ['b']), item('d')], agent.command, {
       maxParallel: 2,
       heartbeatTimeout: '5s',
-      agent: { ...smallPlan('x', repo, [], []).settings.agent, command: agent.command, heartbeatTimeout: '10s', retryInterval: '500ms' },
+      agent: { heartbeatTimeout: '10s', retryInterval: '500ms' },
     });
     let connection = await Connection.connect({ address: server.address });
     let client = new Client({ connection });

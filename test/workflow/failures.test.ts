@@ -12,7 +12,7 @@ import type { EpicResult } from '../../common/status';
 import { startTestEnv, startWorkers, type RunningWorkers } from '../helpers/temporal';
 import { makeRepo, merges, sh } from '../helpers/repo';
 import { fakeAgent } from '../helpers/agent';
-import { item, smallPlan, startEpic, stateOf, waitForStatus } from '../helpers/epic';
+import { item, smallPlan, startEpic, stateOf, waitForStatus } from '../helpers/epics';
 
 let env: TestWorkflowEnvironment;
 let workers: RunningWorkers;
