@@ -144,13 +144,21 @@ export async function mergeBranch(req: MergeRequest): Promise<MergeOutcome> {
       return { status: 'error', message: `branch ${req.branch} does not exist` };
     }
     const contained = await gitSucceeds(top, ['merge-base', '--is-ancestor', branchTip, oldTip]);
+    let emptyMerge: string | undefined;
     if (contained) {
-      const commit =
+      const earlier =
         (await mergeOfTip(top, oldTip, branchTip)) ??
-        (await findItemMerge({ repoPath: top, targetBranch: req.targetBranch, epicId: req.epicId, itemId: req.itemId })) ??
-        oldTip;
-      if (commit === oldTip) await catchUpStaleCheckouts(top, req.targetBranch, oldTip);
-      return { status: 'merged', commit, alreadyMerged: true };
+        (await findItemMerge({ repoPath: top, targetBranch: req.targetBranch, epicId: req.epicId, itemId: req.itemId }));
+      if (earlier) {
+        await catchUpStaleCheckouts(top, req.targetBranch, oldTip);
+        return { status: 'merged', commit: earlier, alreadyMerged: true };
+      }
+      // The branch's commits are all on the target already (cherry-picked, or an empty commit of an item that needed
+      // no change). The item still gets its `Merge <itemId>:` commit — the target's tree unchanged — so history
+      // shows it and a re-run finds it.
+      if (branchTip === oldTip) return { status: 'error', message: `branch ${req.branch} has no commit of its own to merge` };
+      const tree = await g.raw(['rev-parse', `${oldTip}^{tree}`]);
+      emptyMerge = await g.raw([...OVERSEER_IDENTITY, 'commit-tree', tree, '-p', oldTip, '-p', branchTip, '-m', mergeMessage(req)]);
     }
 
     const userCheckouts = await userCheckoutsOf(top, req.targetBranch);
@@ -165,10 +173,12 @@ export async function mergeBranch(req: MergeRequest): Promise<MergeOutcome> {
     }
 
     // Merge gates need the merge result on disk: a scratch worktree. Without gates, a modern git merges in memory.
-    const inScratch = req.mergeGates.length > 0 || !(await canMergeWithoutWorktree(top));
+    const inScratch = !emptyMerge && (req.mergeGates.length > 0 || !(await canMergeWithoutWorktree(top)));
     try {
       let newTip: string;
-      if (inScratch) {
+      if (emptyMerge) {
+        newTip = emptyMerge;
+      } else if (inScratch) {
         await removeScratch(top, scratch);
         await mkdir(path.dirname(scratch), { recursive: true });
         await g.raw(['worktree', 'add', '--detach', scratch, oldTip]);
@@ -209,7 +219,7 @@ export async function mergeBranch(req: MergeRequest): Promise<MergeOutcome> {
           logPath: '',
         };
       }
-      if (req.mergeGates.length) {
+      if (req.mergeGates.length && inScratch) {
         const logPath = path.join(overseerDir(top), 'logs', safeComponent(req.epicId), safeComponent(req.itemId), `merge-gates-${fnv1a(req.requestId)}.log`);
         const gates = await runCommands({ cwd: scratch, commands: req.mergeGates, timeoutMs: parseDuration(req.gateTimeout), logPath });
         if (!gates.passed) return { status: 'gate_failed', gate: gates.command, outputTail: gates.outputTail, logPath };

@@ -90,6 +90,11 @@ export async function prepareInspectionWorktree(input: { repoPath: string; epicI
 export interface CommitInput {
   worktreePath: string;
   message: string;
+  /**
+   * When the branch has no commit of its own on top of this branch (the agent decided no change was needed), make
+   * an empty one: the item still gets a `Merge <itemId>:` commit, so history shows it and a re-run finds it.
+   */
+  ensureAheadOf?: string;
 }
 
 /** Commits whatever the agent left uncommitted. Returns the branch tip and whether a commit was made. */
@@ -97,9 +102,14 @@ export async function commitWorktree(input: CommitInput): Promise<{ commit: stri
   const g = git(input.worktreePath);
   await g.raw(['add', '-A']);
   const staged = await g.raw(['diff', '--cached', '--name-only']);
-  if (staged) await g.raw([...OVERSEER_IDENTITY, 'commit', '--no-verify', '-q', '-m', input.message]);
+  const empty =
+    !staged && input.ensureAheadOf !== undefined && Number(await g.raw(['rev-list', '--count', `refs/heads/${input.ensureAheadOf}..HEAD`])) === 0;
+  if (staged || empty) {
+    const message = empty ? `${input.message} (no change needed)` : input.message;
+    await g.raw([...OVERSEER_IDENTITY, 'commit', '--no-verify', '-q', ...(empty ? ['--allow-empty'] : []), '-m', message]);
+  }
   if (staged) crashPoint('commit:after');
-  return { commit: await g.raw(['rev-parse', 'HEAD']), committed: Boolean(staged) };
+  return { commit: await g.raw(['rev-parse', 'HEAD']), committed: Boolean(staged) || empty };
 }
 
 /** Whether the item branch has any change against the target (an agent may decide nothing needs doing). */

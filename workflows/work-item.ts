@@ -298,8 +298,8 @@ export async function workItemWorkflow(input: WorkItemInput): Promise<ItemOutcom
     return { res, report: rep };
   };
 
-  const commit = async (message: string) => {
-    const c = await core.commitWorktree({ worktreePath: worktree, message });
+  const commit = async (message: string, ensureAhead = false) => {
+    const c = await core.commitWorktree({ worktreePath: worktree, message, ensureAheadOf: ensureAhead ? targetBranch : undefined });
     if (c.committed) note(`committed ${c.commit.slice(0, 10)}: ${message}`);
     return c;
   };
@@ -457,7 +457,7 @@ export async function workItemWorkflow(input: WorkItemInput): Promise<ItemOutcom
       if (impl.report.status === 'blocked') throw new ItemFailed(`agent blocked: ${impl.report.summary}`);
       summary = impl.report.summary;
       let implSession = impl.res.sessionId;
-      await commit(`${item.id}: ${item.title}`);
+      await commit(`${item.id}: ${item.title}`, true);
       implSession = await gateLoop(implSession);
 
       if (settings.review.enabled) {

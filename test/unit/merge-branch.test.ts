@@ -37,6 +37,23 @@ describe('mergeBranch', () => {
     assert.equal(sh(repo, 'worktree', 'list', '--porcelain').split('\n').filter((l) => l.startsWith('worktree ')).length, 1, 'no scratch left');
   });
 
+  it('records an item whose branch brings nothing new with an empty merge commit, once', async () => {
+    const repo = makeRepo('empty');
+    // An item that needed no change: its branch holds one empty commit (the item workflow makes it).
+    sh(repo, 'switch', '-q', '-c', 'feature/nothing');
+    sh(repo, 'commit', '-q', '--allow-empty', '-m', 'nothing: no change needed');
+    sh(repo, 'switch', '-q', '-c', 'elsewhere');
+    const treeBefore = sh(repo, 'rev-parse', 'main^{tree}');
+    const req = mergeRequest(repo, 'e1', 'nothing', 'feature/nothing');
+    const first = await mergeBranch(req);
+    assert.equal(first.status, 'merged');
+    assert.deepEqual(merges(repo).map((m) => m.subject), ['Merge nothing: Title of nothing']);
+    assert.equal(sh(repo, 'rev-parse', 'main^{tree}'), treeBefore, 'the tree is unchanged');
+    const again = await mergeBranch({ ...req, requestId: 'e2' });
+    assert.deepEqual(again, { status: 'merged', commit: first.status === 'merged' ? first.commit : '', alreadyMerged: true });
+    assert.equal(merges(repo).length, 1);
+  });
+
   it('merges the same way with merge gates (in a scratch worktree) and without (in memory)', async () => {
     const made = [];
     for (const gates of [[], ['test -f y.txt']]) {

@@ -69,4 +69,14 @@ describe('failures', () => {
     assert.equal(merges(repo).length, 1);
     assert.ok(sh(repo, 'ls-tree', '-r', '--name-only', 'main').includes('overseer-sim/only.md'));
   });
+
+  it('merges an item that needed no change with an empty commit, so every item has its merge commit', async () => {
+    const repo = makeRepo('noop');
+    const agent = fakeAgent({ items: { noop: { implement: { files: {} } } } });
+    const plan = smallPlan('noop1', repo, [item('noop'), item('after', ['noop'])], agent.command);
+    const result = (await (await startEpic(env, plan)).result()) as EpicResult;
+    assert.equal(result.phase, 'completed');
+    assert.deepEqual(merges(repo).map((m) => m.subject), ['Merge noop: Item noop', 'Merge after: Item after']);
+    assert.match(sh(repo, 'log', '-1', '--format=%s', `${merges(repo)[0].hash}^2`), /^noop: Item noop \(no change needed\)$/);
+  });
 });
