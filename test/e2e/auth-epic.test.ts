@@ -2,7 +2,7 @@
  * The six-item auth epic end to end on a real Temporal dev server and a real git repository, with the simulated
  * agent: merges land in dependency order, nothing is left behind, the user's checkout is untouched.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync, appendFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,22 +10,13 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { epicWorkflowId, TASK_QUEUE } from '../../common/ids';
 import type { EpicResult, EpicStatus } from '../../common/status';
 import { epicStatusQuery } from '../../common/api';
-import { startTestEnv, startWorkers, type RunningWorkers } from '../helpers/temporal';
+import { useTemporal } from '../helpers/temporal';
 import { makeRepo, merges, sh, snapshot } from '../helpers/repo';
 import { fakeAgent } from '../helpers/agent';
 import { authPlan } from '../helpers/plans';
 
 let env: TestWorkflowEnvironment;
-let workers: RunningWorkers;
-
-before(async () => {
-  env = await startTestEnv();
-  workers = await startWorkers(env);
-});
-after(async () => {
-  await workers?.stop();
-  await env?.teardown();
-});
+useTemporal((e) => (env = e));
 
 describe('auth epic end to end', () => {
   it('merges all six items in dependency order, leaves nothing behind and never touches the user checkout', async () => {

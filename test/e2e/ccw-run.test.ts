@@ -4,7 +4,7 @@
  * records it the way ccw does — task status and history, ticked boxes, summaries, session status. A session
  * interrupted half way resumes with what is left.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,23 +13,14 @@ import { epicStatusQuery } from '../../common/api';
 import { epicWorkflowId, TASK_QUEUE } from '../../common/ids';
 import type { EpicResult } from '../../common/status';
 import { loadPlan } from '../../client/importers/index';
-import { startTestEnv, startWorkers, type RunningWorkers } from '../helpers/temporal';
+import { useTemporal } from '../helpers/temporal';
 import { makeRepo, merges, sh } from '../helpers/repo';
 import { fakeAgent } from '../helpers/agent';
 import { withAgent } from '../helpers/plans';
 import { CCW_SESSION, copyCcwFixture, readJson } from '../helpers/ccw';
 
 let env: TestWorkflowEnvironment;
-let workers: RunningWorkers;
-
-before(async () => {
-  env = await startTestEnv();
-  workers = await startWorkers(env);
-});
-after(async () => {
-  await workers?.stop();
-  await env?.teardown();
-});
+useTemporal((e) => (env = e));
 
 const mergedIds = (repo: string) => merges(repo).map((m) => /^Merge ([^:]+):/.exec(m.subject)![1]);
 

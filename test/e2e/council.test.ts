@@ -3,27 +3,18 @@
  * disagreement; rejected items get new attempts up to maxAttempts, then fail and wait for a human (retry, skip);
  * `approval: before-merge` holds approved items until `overseer approve`. Real dev server, real git, simulated agent.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { epicWorkflowId, itemWorkflowId } from '../../common/ids';
 import type { EpicResult } from '../../common/status';
-import { startTestEnv, startWorkers, type RunningWorkers } from '../helpers/temporal';
+import { useTemporal } from '../helpers/temporal';
 import { makeRepo, merges, sh, tempDir } from '../helpers/repo';
 import { fakeAgent } from '../helpers/agent';
 import { epicStatus, itemStatus, listWorkflowIds, overseer, smallPlan, startEpic, waitFor, waitForItem } from '../helpers/epics';
 
 let env: TestWorkflowEnvironment;
-let workers: RunningWorkers;
-
-before(async () => {
-  env = await startTestEnv();
-  workers = await startWorkers(env, { runner: { env: { CLAUDE_CONFIG_DIR: tempDir('claude-config') } } });
-});
-after(async () => {
-  await workers?.stop();
-  await env?.teardown();
-});
+useTemporal((e) => (env = e), { workers: { runner: { env: { CLAUDE_CONFIG_DIR: tempDir('claude-config') } } } });
 
 const onMain = (repo: string, file: string) => sh(repo, 'show', `main:${file}`);
 const historyOf = async (epicId: string, itemId: string) => (await itemStatus(env, epicId, itemId)).history!.join('\n');

@@ -3,26 +3,17 @@
  * back to the implementer's session, bounded by maxAttempts; a gate that never passes fails the item with its
  * output in the status, and a human cancels it. Real dev server, real git, simulated agent.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { EpicResult } from '../../common/status';
-import { startTestEnv, startWorkers, type RunningWorkers } from '../helpers/temporal';
+import { useTemporal } from '../helpers/temporal';
 import { makeRepo, merges, sh, tempDir } from '../helpers/repo';
 import { fakeAgent } from '../helpers/agent';
 import { epicStatus, itemStatus, overseer, smallPlan, startEpic, waitFor, waitForItem } from '../helpers/epics';
 
 let env: TestWorkflowEnvironment;
-let workers: RunningWorkers;
-
-before(async () => {
-  env = await startTestEnv();
-  workers = await startWorkers(env, { runner: { env: { CLAUDE_CONFIG_DIR: tempDir('claude-config') } } });
-});
-after(async () => {
-  await workers?.stop();
-  await env?.teardown();
-});
+useTemporal((e) => (env = e), { workers: { runner: { env: { CLAUDE_CONFIG_DIR: tempDir('claude-config') } } } });
 
 describe('gates', () => {
   it('a gate that fails once: its output goes back to the implementer, the fix passes, the item merges', async () => {

@@ -4,23 +4,15 @@
  * merges exactly once and no run grows past the threshold plus one batch. The full 300-item run at the real
  * thresholds (no run over 10,000 events) is `bench/large-epic.ts`.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { startTestEnv, startWorkers, type RunningWorkers } from '../helpers/temporal';
+import { useTemporal } from '../helpers/temporal';
 import { runLargeEpic } from '../helpers/large-epic';
 
 const SUGGEST_AT = 400;
 let env: TestWorkflowEnvironment;
-let workers: RunningWorkers;
-before(async () => {
-  env = await startTestEnv(['--dynamic-config-value', `limit.historyCount.suggestContinueAsNew=${SUGGEST_AT}`]);
-  workers = await startWorkers(env, { maxSessions: 6 });
-});
-after(async () => {
-  await workers?.stop();
-  await env?.teardown();
-});
+useTemporal((e) => (env = e), { serverArgs: ['--dynamic-config-value', `limit.historyCount.suggestContinueAsNew=${SUGGEST_AT}`], workers: { maxSessions: 6 } });
 
 describe('long epics', () => {
   it('continues the epic and the merge queue as new mid-stream without losing an item', async () => {

@@ -3,7 +3,7 @@
  * the resolution session merges main into the item branch and resolves; when it cannot, the item asks a human a
  * `merge_conflict` question, and `skip` lets the rest of the epic go on.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,22 +11,13 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { answerQuestionUpdate, epicStatusQuery, itemStatusQuery, questionsQuery } from '../../common/api';
 import { epicWorkflowId, itemWorkflowId, TASK_QUEUE } from '../../common/ids';
 import type { EpicResult, ItemStatus, Question } from '../../common/status';
-import { startTestEnv, startWorkers, type RunningWorkers } from '../helpers/temporal';
+import { useTemporal } from '../helpers/temporal';
 import { makeRepo, merges, sh } from '../helpers/repo';
 import { fakeAgent } from '../helpers/agent';
 import { queuePlan, waitFor, workItem } from '../helpers/merge-queue';
 
 let env: TestWorkflowEnvironment;
-let workers: RunningWorkers;
-
-before(async () => {
-  env = await startTestEnv();
-  workers = await startWorkers(env);
-});
-after(async () => {
-  await workers?.stop();
-  await env?.teardown();
-});
+useTemporal((e) => (env = e));
 
 /** A repository whose main has `config.txt`, the file both items rewrite. */
 function repoWithConfig(prefix: string): string {

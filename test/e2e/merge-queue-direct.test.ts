@@ -3,7 +3,7 @@
  * continue-as-new in the middle of a stream (asked by the test, and suggested by the server, whose threshold this
  * file lowers), arrival order behind a held head, and `overseer queue` as a user runs it.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { recheckSignal } from '../../common/api';
-import { startTestEnv, startWorkers, type RunningWorkers } from '../helpers/temporal';
+import { useTemporal } from '../helpers/temporal';
 import { makeRepo, merges, sh, snapshot } from '../helpers/repo';
 import { enqueue, makeBranch, mergeRequest, queueId, queueStatus, waitFor, waitForResults } from '../helpers/merge-queue';
 
@@ -20,16 +20,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SUGGEST_AFTER = 60; // history events before the server suggests continue-as-new (default 4096)
 
 let env: TestWorkflowEnvironment;
-let workers: RunningWorkers;
-
-before(async () => {
-  env = await startTestEnv(['--dynamic-config-value', `limit.historyCount.suggestContinueAsNew=${SUGGEST_AFTER}`]);
-  workers = await startWorkers(env, { queues: ['core'] });
-});
-after(async () => {
-  await workers?.stop();
-  await env?.teardown();
-});
+useTemporal((e) => (env = e), { serverArgs: ['--dynamic-config-value', `limit.historyCount.suggestContinueAsNew=${SUGGEST_AFTER}`], workers: { queues: ['core'] } });
 
 /** Runs of the queue's workflow id, newest first (visibility catches up within moments). */
 async function queueRuns(repo: string): Promise<{ runId: string; status: string }[]> {

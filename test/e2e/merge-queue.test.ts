@@ -3,7 +3,7 @@
  * merges from two epics never overlap, a user's dirty checkout of the target is never touched (the merge waits),
  * and a merge gate that fails on the merged result never lets the target branch move.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,22 +12,13 @@ import { epicStatusQuery, itemStatusQuery, recheckSignal } from '../../common/ap
 import { epicWorkflowId, itemWorkflowId, TASK_QUEUE } from '../../common/ids';
 import type { EpicPlan } from '../../common/plan';
 import type { EpicResult } from '../../common/status';
-import { startTestEnv, startWorkers, type RunningWorkers } from '../helpers/temporal';
+import { useTemporal } from '../helpers/temporal';
 import { makeRepo, merges, sh, snapshot, tempDir } from '../helpers/repo';
 import { fakeAgent } from '../helpers/agent';
 import { queueId, queuePlan, queueStatus, waitFor, workItem } from '../helpers/merge-queue';
 
 let env: TestWorkflowEnvironment;
-let workers: RunningWorkers;
-
-before(async () => {
-  env = await startTestEnv();
-  workers = await startWorkers(env);
-});
-after(async () => {
-  await workers?.stop();
-  await env?.teardown();
-});
+useTemporal((e) => (env = e));
 
 const runEpic = (plan: EpicPlan): Promise<EpicResult> =>
   env.client.workflow.execute('epicWorkflow', { workflowId: epicWorkflowId(plan.epicId), taskQueue: TASK_QUEUE, args: [plan] });

@@ -4,28 +4,19 @@
  * `overseer answer`, and the same Claude session resumes with the answer. Timeouts with and without autoResume.
  * Real dev server, real git, the simulated agent.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { epicWorkflowId, itemWorkflowId } from '../../common/ids';
 import type { AnswerInput, EpicResult, Question } from '../../common/status';
 import { questionsQuery } from '../../common/api';
-import { startTestEnv, startWorkers, type RunningWorkers } from '../helpers/temporal';
+import { useTemporal } from '../helpers/temporal';
 import { makeRepo, sh, tempDir } from '../helpers/repo';
 import { fakeAgent } from '../helpers/agent';
 import { epicStatus, itemStatus, listWorkflowIds, overseer, signalsIn, smallPlan, startEpic, temporal, waitFor, waitForItem } from '../helpers/epics';
 
 let env: TestWorkflowEnvironment;
-let workers: RunningWorkers;
-
-before(async () => {
-  env = await startTestEnv();
-  workers = await startWorkers(env, { runner: { env: { CLAUDE_CONFIG_DIR: tempDir('claude-config') } } });
-});
-after(async () => {
-  await workers?.stop();
-  await env?.teardown();
-});
+useTemporal((e) => (env = e), { workers: { runner: { env: { CLAUDE_CONFIG_DIR: tempDir('claude-config') } } } });
 
 const onMain = (repo: string, file: string) => sh(repo, 'show', `main:${file}`);
 

@@ -2,25 +2,17 @@
  * Validation (DESIGN §2): when every item has merged, a product-manager session checks the integrated branch;
  * `needs_work` adds its follow-ups to the same DAG, bounded by `validation.maxRounds`.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { EpicResult } from '../../common/status';
-import { startTestEnv, startWorkers, type RunningWorkers } from '../helpers/temporal';
+import { useTemporal } from '../helpers/temporal';
 import { makeRepo, merges, sh } from '../helpers/repo';
 import { fakeAgent } from '../helpers/agent';
 import { item, smallPlan, startEpic, epicStatus } from '../helpers/epics';
 
 let env: TestWorkflowEnvironment;
-let workers: RunningWorkers;
-before(async () => {
-  env = await startTestEnv();
-  workers = await startWorkers(env);
-});
-after(async () => {
-  await workers?.stop();
-  await env?.teardown();
-});
+useTemporal((e) => (env = e));
 
 describe('epic validation', () => {
   it('adds the follow-ups of a needs_work verdict to the DAG and ends when validation approves', async () => {

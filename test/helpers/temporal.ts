@@ -1,4 +1,5 @@
 /** A real Temporal dev server (the CLI found like production finds it) and Overseer's workers, for tests. */
+import { after, before } from 'node:test';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { createWorkers } from '../../workers/worker';
@@ -56,4 +57,25 @@ export async function startWorkers(
       await running;
     },
   };
+}
+
+/**
+ * One dev server and one set of in-process workers for a whole test file: registers the before/after hooks and
+ * hands the environment to `ready`.
+ */
+export function useTemporal(
+  ready: (env: TestWorkflowEnvironment) => void,
+  opts: { serverArgs?: string[]; workers?: Parameters<typeof startWorkers>[1] } = {},
+): void {
+  let env: TestWorkflowEnvironment | undefined;
+  let workers: RunningWorkers | undefined;
+  before(async () => {
+    env = await startTestEnv(opts.serverArgs);
+    workers = await startWorkers(env, opts.workers);
+    ready(env);
+  });
+  after(async () => {
+    await workers?.stop();
+    await env?.teardown();
+  });
 }

@@ -287,7 +287,8 @@ describe('fake-claude', () => {
 
     const badResume = run(streamArgs('answer', '--resume', '0b7c7a1e-64b8-4c5e-9d58-1f0c3c0d9f11'), opts);
     assert.equal(badResume.code, 1);
-    assert.equal(badResume.stdout, '');
+    // Like 2.1.329 in stream-json mode: one error_during_execution result line besides the stderr message.
+    assert.deepEqual(badResume.events.map((e) => [e.type, e.subtype, e.num_turns]), [['result', 'error_during_execution', 0]]);
     assert.match(badResume.stderr, /No conversation found with session ID: 0b7c7a1e-64b8-4c5e-9d58-1f0c3c0d9f11/);
 
     const badMode = run(streamArgs('x', '--permission-mode', 'bogus'), opts);

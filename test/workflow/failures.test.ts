@@ -2,29 +2,20 @@
  * Failures stay where they happen: an item whose agent fails for good is `failed`, only its dependents are
  * `blocked`, everything else merges; a human retry finishes the epic. A retryable API error is retried.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { retryItemSignal } from '../../common/api';
 import { epicWorkflowId } from '../../common/ids';
 import type { EpicResult } from '../../common/status';
-import { startTestEnv, startWorkers, type RunningWorkers } from '../helpers/temporal';
+import { useTemporal } from '../helpers/temporal';
 import { makeRepo, merges, sh } from '../helpers/repo';
 import { fakeAgent } from '../helpers/agent';
 import { item, smallPlan, startEpic, stateOf, waitForStatus } from '../helpers/epics';
 
 let env: TestWorkflowEnvironment;
-let workers: RunningWorkers;
-
-before(async () => {
-  env = await startTestEnv();
-  workers = await startWorkers(env);
-});
-after(async () => {
-  await workers?.stop();
-  await env?.teardown();
-});
+useTemporal((e) => (env = e));
 
 describe('failures', () => {
   it('fails one item for good, blocks only its dependents, merges the rest, and finishes after a retry', async () => {
