@@ -41,7 +41,7 @@ export function itemStatus(env: TestWorkflowEnvironment, epicId: string, itemId:
 }
 
 /** Polls until `probe` returns something truthy; fails with `what` and the last value seen. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 45_000): Promise<T> {
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

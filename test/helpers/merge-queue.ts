@@ -1,50 +1,16 @@
 /** Merge-queue tests: small plans, branches made with plain git, and the queue driven by its own signals. */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { enqueueSignal, queueMergeResultQuery, queueStatusQuery } from '../../common/api';
 import { mergeQueueWorkflowId, repoKey, TASK_QUEUE } from '../../common/ids';
 import type { MergeQueueStatus, MergeRequest, MergeResult } from '../../common/merge';
-import { DEFAULT_SETTINGS, type EpicPlan, type EpicSettings, type WorkItem } from '../../common/plan';
 import type { MergeQueueInput } from '../../workflows/merge-queue';
 import { sh, tempDir } from './repo';
 
-export function workItem(id: string, dependsOn: string[] = [], extra: Partial<WorkItem> = {}): WorkItem {
-  return { id, title: `Item ${id}`, description: `Do ${id}.`, acceptance: [], dependsOn, files: [], ...extra };
-}
-
-/** A plan on `repo`/main run by the simulated agent; review is on (the fake approves) unless settings say otherwise. */
-export function queuePlan(epicId: string, repo: string, items: WorkItem[], command: string[], settings: Partial<EpicSettings> = {}): EpicPlan {
-  return {
-    epicId,
-    title: `Epic ${epicId}`,
-    repo: { path: repo, targetBranch: 'main' },
-    items,
-    settings: {
-      ...DEFAULT_SETTINGS,
-      ...settings,
-      agent: { ...DEFAULT_SETTINGS.agent, command, retryInterval: '200ms', heartbeatTimeout: '30s', ...(settings.agent ?? {}) },
-    },
-  };
-}
-
-/** Polls `probe` until it returns something truthy; fails with `what` and the last value after `timeoutMs`. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v) return v;
-      last = v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
-    await sleep(150);
-  }
-}
+// Small plans and polling are shared with the other e2e tests.
+import { waitFor } from './epics';
+export { item as workItem, smallPlan as queuePlan, waitFor } from './epics';
 
 /** The repository's top level as git reports it: what the queue is keyed by. */
 export function repoTop(repo: string): string {
