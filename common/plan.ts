@@ -131,7 +131,7 @@ export const DEFAULT_SETTINGS: EpicSettings = {
     permissionMode: 'acceptEdits',
     allowedTools: [],
     sessionTimeout: '2h',
-    heartbeatTimeout: '2m',
+    heartbeatTimeout: '30s',
     maxRetries: 4,
     retryInterval: '5s',
   },
