@@ -21,7 +21,7 @@ export interface AgentSettings {
   allowedTools: string[];
   /** Upper bound for one agent session (one activity attempt). */
   sessionTimeout: DurationString;
-  /** A session whose process sends no event for this long is considered dead and is retried elsewhere. */
+  /** A session whose worker sends no heartbeat for this long (the worker died) is resumed on another worker. */
   heartbeatTimeout: DurationString;
   /** Retries of one session after a retryable failure (rate limit, overload, crash). */
   maxRetries: number;

@@ -14,6 +14,8 @@ export interface ProcessEnd {
   stderr: string;
   /** The process could not be started at all (ENOENT, EACCES). */
   spawnError?: string;
+  /** The runner ended the process itself because it lingered after its result line (a known CLI hang). */
+  killedAfterResult?: boolean;
   command: string;
 }
 
@@ -33,7 +35,7 @@ export function classifySessionEnd(progress: SessionProgress, end: ProcessEnd): 
     };
   }
   const r = progress.result;
-  if (r && !r.is_error && end.exitCode === 0) return { ok: true };
+  if (r && !r.is_error && (end.exitCode === 0 || end.killedAfterResult)) return { ok: true };
 
   if (r) {
     const status = r.api_error_status;
@@ -76,6 +78,17 @@ export function classifySessionEnd(progress: SessionProgress, end: ProcessEnd): 
     type: 'AgentCrashed',
     message: `agent exited with code ${end.exitCode} without a result${end.stderr.trim() ? `: ${lastLines(end.stderr)}` : ''}`,
   };
+}
+
+/**
+ * `--resume <id>` of a session this machine does not have (another worker host, a wiped config dir). Claude Code
+ * 2.1.329 prints `No conversation found with session ID: <id>` on stderr and, in stream-json mode, also a `result`
+ * line (`error_during_execution`, `errors: [that text]`, no turn taken), then exits 1.
+ */
+export function isSessionNotFound(progress: SessionProgress, stderr: string): boolean {
+  if (progress.turns > 0 || (progress.result?.num_turns ?? 0) > 0) return false;
+  const text = `${stderr}\n${(progress.result?.errors ?? []).join('\n')}`;
+  return /No conversation found/i.test(text);
 }
 
 export { NON_RETRYABLE_AGENT_ERRORS } from '../../common/agent-errors';

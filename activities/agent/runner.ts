@@ -14,11 +14,11 @@ import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { activityInfo, cancellationSignal, heartbeat, Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import type { AgentSettings, WorkItem } from '../../common/plan';
+import type { AgentSettings, PermissionMode, WorkItem } from '../../common/plan';
 import { REPORT_SCHEMAS, reportKindOf, type AgentReport, type SessionKind } from '../../common/reports';
 import { safeComponent } from '../../common/ids';
 import { applyEvent, newProgress, parseLine, type SessionProgress } from './stream';
-import { classifySessionEnd } from './classify';
+import { classifySessionEnd, isSessionNotFound } from './classify';
 import { INTERRUPTED_PROMPT, loadRolePrompt, resumePrompt, roleFor, taskPrompt } from './prompts';
 import { validateReport } from './report';
 import { git } from '../git-repo';
@@ -115,6 +115,11 @@ export function transcriptPathFor(repoPath: string, epicId: string, itemId: stri
   return path.join(repoPath, '.overseer', 'logs', safeComponent(epicId), safeComponent(itemId), `${kind}-${sessionId}.jsonl`);
 }
 
+/** The permission mode a kind of session runs with: read-only sessions (review, validation) never bypass. */
+export function permissionModeFor(kind: SessionKind, agent: AgentSettings): PermissionMode {
+  return READ_ONLY_KINDS.includes(kind) && agent.permissionMode === 'bypassPermissions' ? 'default' : agent.permissionMode;
+}
+
 export function buildArgs(opts: {
   prompt: string;
   kind: SessionKind;
@@ -127,7 +132,7 @@ export function buildArgs(opts: {
   const args = ['-p', opts.prompt, '--output-format', 'stream-json', '--verbose'];
   args.push('--json-schema', JSON.stringify(REPORT_SCHEMAS[reportKindOf(opts.kind)]));
   args.push('--append-system-prompt', opts.rolePrompt);
-  args.push('--permission-mode', READ_ONLY_KINDS.includes(opts.kind) && agent.permissionMode === 'bypassPermissions' ? 'default' : agent.permissionMode);
+  args.push('--permission-mode', permissionModeFor(opts.kind, agent));
   if (agent.model) args.push('--model', agent.model);
   if (agent.maxTurns) args.push('--max-turns', String(agent.maxTurns));
   if (agent.maxBudgetUsd) args.push('--max-budget-usd', String(agent.maxBudgetUsd));
@@ -149,7 +154,7 @@ export function createAgentRunner(options: RunnerOptions = {}) {
     input: AgentRunInput,
     plan: { prompt: string; resume?: string; newSessionId?: string; transcriptPath: string },
     rolePrompt: string,
-  ): Promise<{ progress: SessionProgress; stderr: string; exitCode?: number; signal?: string; spawnError?: string }> {
+  ): Promise<{ progress: SessionProgress; stderr: string; exitCode?: number; signal?: string; spawnError?: string; killedAfterResult?: boolean }> {
     const [command, ...leading] = input.agent.command;
     const args = [...leading, ...buildArgs({ prompt: plan.prompt, kind: input.kind, rolePrompt, agent: input.agent, resume: plan.resume, newSessionId: plan.newSessionId })];
     mkdirSync(path.dirname(plan.transcriptPath), { recursive: true });
@@ -169,8 +174,9 @@ export function createAgentRunner(options: RunnerOptions = {}) {
       OVERSEER_ROLE: roleFor(input.kind, input.item.role),
       OVERSEER_TARGET_BRANCH: input.targetBranch,
     };
-    // Claude Code refuses bypass mode as root unless told it runs in a sandbox; only when the plan opted in.
-    if (input.agent.permissionMode === 'bypassPermissions' && process.getuid?.() === 0) env.IS_SANDBOX = '1';
+    // Claude Code refuses bypass mode as root ("cannot be used with root/sudo privileges") unless told it runs in a
+    // sandbox; only when the plan opted into bypass mode for this session.
+    if (permissionModeFor(input.kind, input.agent) === 'bypassPermissions' && process.getuid?.() === 0) env.IS_SANDBOX = '1';
 
     let child: ResultPromise<{ cwd: string; stdin: 'ignore'; env: Record<string, string>; detached: true; reject: false; buffer: { stdout: false; stderr: true }; stripFinalNewline: false }>;
     try {
@@ -217,6 +223,7 @@ export function createAgentRunner(options: RunnerOptions = {}) {
     signal.addEventListener('abort', onCancel);
 
     let lingering: NodeJS.Timeout | undefined;
+    let killedAfterResult = false;
     try {
       for await (const line of child.iterable({ from: 'stdout' })) {
         transcript.write(line.endsWith('\n') ? line : `${line}\n`);
@@ -230,7 +237,10 @@ export function createAgentRunner(options: RunnerOptions = {}) {
         }
         if (ev.type === 'result' && !lingering) {
           // Known CLI bug: the process can hang after its result line. Give it a moment, then end it.
-          lingering = setTimeout(() => child.pid && killGroup(child.pid, 'SIGTERM'), 10_000);
+          lingering = setTimeout(() => {
+            killedAfterResult = true;
+            if (child.pid) killGroup(child.pid, 'SIGTERM');
+          }, 10_000);
           lingering.unref();
         }
       }
@@ -257,6 +267,7 @@ export function createAgentRunner(options: RunnerOptions = {}) {
       stderr: String(done.stderr ?? ''),
       exitCode: done.exitCode,
       signal: done.signal ?? undefined,
+      killedAfterResult,
       spawnError: done.exitCode === undefined && !done.signal ? spawnError ?? String((done as { originalMessage?: string }).originalMessage ?? 'failed to start') : undefined,
     };
   }
@@ -300,7 +311,7 @@ export function createAgentRunner(options: RunnerOptions = {}) {
     }
 
     let run = await runOnce(input, plan, rolePrompt);
-    if (plan.resume && run.progress.events === 0 && /No conversation found/i.test(run.stderr)) {
+    if (plan.resume && isSessionNotFound(run.progress, run.stderr)) {
       // The session is not on this machine (another worker host, or it never got going): start afresh.
       Context.current().log.warn('session not found; starting a new one', { sessionId: plan.resume });
       const id = randomUUID();
@@ -324,6 +335,7 @@ export function createAgentRunner(options: RunnerOptions = {}) {
       signal: run.signal,
       stderr: run.stderr,
       spawnError: run.spawnError,
+      killedAfterResult: run.killedAfterResult,
       command: input.agent.command.join(' '),
     });
     if (!end.ok) {

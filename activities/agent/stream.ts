@@ -32,7 +32,9 @@ export interface ResultEvent {
 export interface SessionProgress {
   sessionId?: string;
   agentVersion?: string;
+  /** Model replies so far (the CLI prints one line per content block; lines of one reply share `message.id`). */
   turns: number;
+  lastMessageId?: string;
   lastTool?: string;
   lastText?: string;
   /** `error` field of the last assistant message (`rate_limit`, `authentication_failed`, ...). */
@@ -69,7 +71,8 @@ export function applyEvent(p: SessionProgress, ev: Record<string, unknown>): voi
       break;
     case 'assistant': {
       const message = ev.message as { id?: string; content?: { type: string; name?: string; text?: string }[] } | undefined;
-      p.turns++;
+      if (!message?.id || message.id !== p.lastMessageId) p.turns++;
+      p.lastMessageId = message?.id;
       for (const block of message?.content ?? []) {
         if (block.type === 'tool_use' && block.name) p.lastTool = block.name;
         if (block.type === 'text' && block.text) p.lastText = block.text.slice(0, 200);
