@@ -60,8 +60,3 @@ export function repoKey(repoPath: string): string {
   const base = trimmed.split(/[\\/]/).pop() || 'repo';
   return `${safeComponent(base)}-${fnv1a(trimmed)}`;
 }
-
-/** Stable id of a question: the item's workflow id, the attempt and the question's sequence number. */
-export function questionId(epicId: string, itemId: string, seq: number): string {
-  return `${epicId}/${itemId}/q${seq}`;
-}
