@@ -240,3 +240,12 @@ export function assertValidDag(plan: EpicPlan, file: string): void {
   const problems = findDagProblems(plan.items).map(describeDagProblem);
   if (problems.length) throw new PlanError(file, problems);
 }
+
+/** The JSON Schema of native plan files (published as schema/epic-plan.schema.json). */
+export function planJsonSchema(): object {
+  return {
+    ...z.toJSONSchema(planFileSchema, { io: 'input' }),
+    title: 'Overseer epic plan',
+    description: 'A native Overseer plan (YAML or JSON): an epic of work items with dependencies. See README "Plans".',
+  };
+}

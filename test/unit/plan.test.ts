@@ -98,3 +98,14 @@ describe('native plan validation', () => {
     assert.deepEqual(r.problems, ['the file is empty']);
   });
 });
+
+describe('published JSON Schema', () => {
+  it('schema/epic-plan.schema.json is up to date with the validation the CLI does', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { planJsonSchema } = await import('../../common/plan-schema');
+    const committed = JSON.parse(readFileSync(new URL('../../schema/epic-plan.schema.json', import.meta.url), 'utf8'));
+    assert.deepEqual(committed, JSON.parse(JSON.stringify(planJsonSchema())), 'run `npx tsx scripts/write-plan-schema.ts`');
+    assert.deepEqual(committed.required, ['epicId', 'title', 'items']);
+    assert.equal(committed.additionalProperties, false);
+  });
+});
