@@ -231,6 +231,10 @@ export async function workItemWorkflow(input: WorkItemInput): Promise<ItemOutcom
     if (res.agentVersion) status.agentVersion = res.agentVersion;
     if (!status.transcripts!.includes(res.transcriptPath)) status.transcripts = [...status.transcripts!, res.transcriptPath].slice(-12);
     if (res.resumedAfterInterruption) note(`${kind} session ${res.sessionId} resumed after an interruption`);
+    if (res.permissionDenials?.length) {
+      // Nobody can approve a prompt in a headless run: say what was denied, so a human can add allowedTools rules.
+      note(`${kind} session was denied ${res.permissionDenials.join(', ')} (add settings.agent.allowedTools rules to allow)`);
+    }
   };
   const session = async (kind: SessionKind, instructions?: string, resume?: string): Promise<AgentRunResult> => {
     const res = await agent.runAgent({

@@ -51,6 +51,8 @@ export interface AgentRunResult {
   agentVersion?: string;
   /** True when this attempt continued a session that a previous attempt had started. */
   resumedAfterInterruption: boolean;
+  /** Tool calls the CLI denied (nobody can approve a prompt in a headless run), as `Tool(input summary)`. */
+  permissionDenials?: string[];
 }
 
 /** What an attempt heartbeats; the next attempt reads it from `activityInfo().heartbeatDetails`. */
@@ -362,8 +364,19 @@ export function createAgentRunner(options: RunnerOptions = {}) {
       transcriptPath: plan.transcriptPath,
       agentVersion: run.progress.agentVersion,
       resumedAfterInterruption,
+      permissionDenials: summarizeDenials(result.permission_denials),
     };
   }
 
   return { runAgent };
+}
+
+/** `Bash(npm test)`, `Write(src/x.ts)`: enough for a human to write an `allowedTools` rule. */
+export function summarizeDenials(denials: unknown[] | undefined): string[] | undefined {
+  if (!denials?.length) return undefined;
+  return denials.slice(0, 10).map((d) => {
+    const { tool_name: tool, tool_input: input } = (d ?? {}) as { tool_name?: string; tool_input?: Record<string, unknown> };
+    const detail = input && (typeof input.command === 'string' ? input.command : typeof input.file_path === 'string' ? input.file_path : undefined);
+    return `${tool ?? 'tool'}${detail ? `(${detail.slice(0, 80)})` : ''}`;
+  });
 }

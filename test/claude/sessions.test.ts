@@ -10,7 +10,8 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { EpicResult } from '../../common/status';
-import { answerSignal } from '../../common/api';
+import { answerSignal, itemStatusQuery } from '../../common/api';
+import { itemWorkflowId } from '../../common/ids';
 import { startTestEnv, startWorkers, type RunningWorkers } from '../helpers/temporal';
 import { makeRepo, merges, sh } from '../helpers/repo';
 import { bash, defaultScript, reportWith, startMessagesServer, steps, writeFile, type MessagesServer } from './messages-server';
@@ -182,6 +183,9 @@ describe('real Claude Code sessions', () => {
     const ours = item.transcripts!.find((t) => path.basename(t).startsWith('implement-'))!;
     assert.ok(events(ours).some((e) => e.type === 'system' && e.subtype === 'permission_denied'));
     recordEvents('implement-permission-denied', ours);
+    // The denial reaches a human through the item's history, with what to allow.
+    const itemHistory = (await env.client.workflow.getHandle(itemWorkflowId('cc-denied', 'denied')).query(itemStatusQuery)).history ?? [];
+    assert.ok(itemHistory.some((h) => /implement session was denied Bash\(node -e .*allowedTools/.test(h)), itemHistory.join('\n'));
 
     const allowedRepo = makeRepo('claude-allowed');
     const plan = claudePlan(allowedRepo, 'cc-allowed', [{ id: 'allowed', title: 'Build with leave' }], { allowedTools: ['Bash(node *)'] });
