@@ -1,8 +1,8 @@
 /**
  * Long epics continue-as-new and lose nothing. With the server's continue-as-new suggestion lowered to 400 events,
  * a 60-item epic makes the epic and the merge queue continue-as-new several times mid-stream; every item still
- * merges exactly once and no run grows past the threshold plus one batch. The full 300-item run at the real
- * thresholds (no run over 10,000 events) is `bench/large-epic.ts`.
+ * merges exactly once and no run grows past the threshold plus one batch. The 300-item run at the real thresholds
+ * is test/e2e/large-epic-300.test.ts.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
