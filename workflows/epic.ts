@@ -16,14 +16,12 @@ import {
   isCancellation,
   log,
   ParentClosePolicy,
-  proxyActivities,
   setHandler,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
   WorkflowIdReusePolicy,
 } from '@temporalio/workflow';
-import type { AgentActivities, CoreActivities } from '../activities/index';
 import {
   answerQuestionUpdate,
   answerSignal,
@@ -40,14 +38,14 @@ import {
   skipItemSignal,
 } from '../common/api';
 import { criticalPathLengths, describeDagProblem, findDagProblems, readyItems } from '../common/dag';
-import { AGENT_TASK_QUEUE, ID_PATTERN, itemWorkflowId, TASK_QUEUE } from '../common/ids';
-import { NON_RETRYABLE_AGENT_ERRORS } from '../common/agent-errors';
+import { ID_PATTERN, itemWorkflowId, TASK_QUEUE } from '../common/ids';
 import type { ValidationReport } from '../common/reports';
 import { withDefaultSettings, type EpicPlan, type WorkItem } from '../common/plan';
-import { parseDuration } from '../common/durations';
 import { OverseerAwaitingHuman, OverseerEpic, OverseerState } from '../common/search-attributes';
 import { isSatisfying, isTerminal, type EpicPhase, type EpicResult, type EpicStatus, type ItemStatus, type Question } from '../common/status';
-import { ANSWER_SHAPE, describe, isAnswer, workItemWorkflow, type ItemOutcome, type WorkItemInput } from './work-item';
+import { workItemWorkflow, type ItemOutcome, type WorkItemInput } from './work-item';
+import { ANSWER_SHAPE, describe, isAnswer } from './messages';
+import { agentActivities, coreActivities } from './activity-options';
 
 /** State carried across continue-as-new. */
 export interface EpicCarry {
@@ -70,12 +68,7 @@ export async function epicWorkflow(planInput: EpicPlan, carry?: EpicCarry): Prom
   let validationRounds = carry?.validationRounds ?? 0;
   const info = workflowInfo();
 
-  const core = proxyActivities<CoreActivities>({
-    taskQueue: TASK_QUEUE,
-    startToCloseTimeout: '5m',
-    heartbeatTimeout: parseDuration(settings.heartbeatTimeout),
-    retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 10, nonRetryableErrorTypes: ['NotAGitRepo', 'RepoNotFound', 'BranchNotFound'] },
-  });
+  const core = coreActivities(settings, '5m');
 
   const statuses: Record<string, ItemStatus> = carry?.statuses ?? {};
   const runs: Record<string, number> = carry?.runs ?? {};
@@ -83,7 +76,6 @@ export async function epicWorkflow(planInput: EpicPlan, carry?: EpicCarry): Prom
   let paused = carry?.paused ?? false;
   let phase: EpicPhase = paused ? 'paused' : 'running';
   let dirty = true;
-  let cancelRequested = false;
   for (const it of items) {
     statuses[it.id] ??= { itemId: it.id, title: it.title, state: it.done ? 'done' : 'pending', attempts: 0, costUsd: 0 };
   }
@@ -325,12 +317,7 @@ export async function epicWorkflow(planInput: EpicPlan, carry?: EpicCarry): Prom
     phase = 'validating';
     updateSearchAttributes();
     const name = `_validation-${validationRounds}`;
-    const agent = proxyActivities<AgentActivities>({
-      taskQueue: AGENT_TASK_QUEUE,
-      startToCloseTimeout: parseDuration(settings.agent.sessionTimeout),
-      heartbeatTimeout: parseDuration(settings.agent.heartbeatTimeout),
-      retry: { initialInterval: parseDuration(settings.agent.retryInterval), maximumAttempts: settings.agent.maxRetries + 1, nonRetryableErrorTypes: NON_RETRYABLE_AGENT_ERRORS },
-    });
+    const agent = agentActivities(settings);
     let report: ValidationReport;
     try {
       const wt = await core.prepareInspectionWorktree({ repoPath: plan.repo.path, epicId, name, targetBranch: plan.repo.targetBranch });
@@ -427,7 +414,6 @@ export async function epicWorkflow(planInput: EpicPlan, carry?: EpicCarry): Prom
     return result(phase);
   } catch (err) {
     if (!isCancellation(err)) throw err;
-    cancelRequested = true;
     await CancellationScope.nonCancellable(async () => {
       phase = 'cancelled';
       updateSearchAttributes();
@@ -463,7 +449,6 @@ export async function epicWorkflow(planInput: EpicPlan, carry?: EpicCarry): Prom
       durationMs: Date.now() - startedAt,
     };
   }
-  void cancelRequested;
 }
 
 /** `{itemId}` of a human's signal, or undefined when the payload is not that shape. */

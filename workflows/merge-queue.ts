@@ -19,6 +19,7 @@ import { enqueueSignal, mergeResultSignal, queueMergeResultQuery, queueStatusQue
 import { TASK_QUEUE } from '../common/ids';
 import type { MergeOutcome, MergeQueueStatus, MergeRequest, MergeResult } from '../common/merge';
 import { parseDuration } from '../common/durations';
+import { NON_RETRYABLE_GIT_ERRORS } from './activity-options';
 
 export interface MergeQueueInput {
   repoKey: string;
@@ -42,7 +43,8 @@ export async function mergeQueueWorkflow(input: MergeQueueInput): Promise<void> 
       taskQueue: TASK_QUEUE,
       startToCloseTimeout: '30m',
       heartbeatTimeout: heartbeatTimeout ? parseDuration(heartbeatTimeout) : '2m',
-      retry: { initialInterval: '1s', maximumInterval: '30s', nonRetryableErrorTypes: ['NotAGitRepo', 'RepoNotFound', 'BranchNotFound'] },
+      // No attempt limit: a merge that cannot happen now (a locked ref, a full disk) must happen later, never be lost.
+      retry: { initialInterval: '1s', maximumInterval: '30s', nonRetryableErrorTypes: NON_RETRYABLE_GIT_ERRORS },
     });
 
   const waiting: MergeRequest[] = [...(input.waiting ?? [])];

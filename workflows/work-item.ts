@@ -8,20 +8,17 @@
  * The workflow returns (never throws) for item-level failures: a `failed` item waits for a human on the epic.
  */
 import {
+  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   condition,
   getExternalWorkflowHandle,
   isCancellation,
   log,
-  proxyActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
-  ActivityFailure,
-  ChildWorkflowFailure,
 } from '@temporalio/workflow';
-import type { AgentActivities, CoreActivities } from '../activities/index';
 import type { AgentRunResult } from '../activities/agent/runner';
 import type { GateRunResult } from '../activities/checks';
 import type { WriteBackEvent } from '../activities/sync';
@@ -34,14 +31,13 @@ import {
   itemUpdateSignal,
   mergeResultSignal,
 } from '../common/api';
-import { AGENT_TASK_QUEUE, safeComponent, TASK_QUEUE } from '../common/ids';
+import { safeComponent } from '../common/ids';
 import type { MergeOutcome, MergeResult } from '../common/merge';
 import type { EpicSettings, PlanSource, WorkItem } from '../common/plan';
 import type { ImplementationReport, ReviewReport, SessionKind, TechLeadReport } from '../common/reports';
 import type { AnswerInput, ItemState, ItemStatus, Question } from '../common/status';
 import { OverseerAwaitingHuman, OverseerState } from '../common/search-attributes';
 import { parseDuration } from '../common/durations';
-import { NON_RETRYABLE_AGENT_ERRORS } from '../common/agent-errors';
 import {
   answerPrompt,
   conflictPrompt,
@@ -53,6 +49,10 @@ import {
   rejectionPrompt,
   reviewFindingsPrompt,
 } from './prompts';
+import { agentActivities, coreActivities, gateActivities } from './activity-options';
+import { ANSWER_SHAPE, describe, isAnswer, round } from './messages';
+
+export { ANSWER_SHAPE, describe, isAnswer } from './messages';
 
 export interface WorkItemInput {
   epicId: string;
@@ -93,30 +93,9 @@ export async function workItemWorkflow(input: WorkItemInput): Promise<ItemOutcom
   const targetBranch = input.repo.targetBranch;
   const info = workflowInfo();
 
-  const core = proxyActivities<CoreActivities>({
-    taskQueue: TASK_QUEUE,
-    startToCloseTimeout: '10m',
-    heartbeatTimeout: parseDuration(settings.heartbeatTimeout),
-    retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 10, nonRetryableErrorTypes: ['NotAGitRepo', 'RepoNotFound', 'BranchNotFound'] },
-  });
-  const gates = proxyActivities<CoreActivities>({
-    taskQueue: TASK_QUEUE,
-    startToCloseTimeout: parseDuration(settings.gateTimeout) * Math.max(1, settings.gates.length + settings.mergeGates.length) + 60_000,
-    heartbeatTimeout: parseDuration(settings.heartbeatTimeout),
-    retry: { maximumAttempts: 3 },
-  });
-  const agent = proxyActivities<AgentActivities>({
-    taskQueue: AGENT_TASK_QUEUE,
-    startToCloseTimeout: parseDuration(settings.agent.sessionTimeout),
-    heartbeatTimeout: parseDuration(settings.agent.heartbeatTimeout),
-    retry: {
-      initialInterval: parseDuration(settings.agent.retryInterval),
-      backoffCoefficient: 2,
-      maximumInterval: '5m',
-      maximumAttempts: settings.agent.maxRetries + 1,
-      nonRetryableErrorTypes: NON_RETRYABLE_AGENT_ERRORS,
-    },
-  });
+  const core = coreActivities(settings);
+  const gates = gateActivities(settings);
+  const agent = agentActivities(settings);
 
   const status: ItemStatus = {
     itemId: item.id,
@@ -561,23 +540,4 @@ export async function workItemWorkflow(input: WorkItemInput): Promise<ItemOutcom
     await writeBack({ kind: 'failed', itemId: item.id, reason: message });
     return finish('failed', message);
   }
-}
-
-export const ANSWER_SHAPE = 'an answer needs {"questionId": "<id>", "answer": "<text>", "answeredBy"?: "<name>"} (open questions: `overseer questions`, or the `questions` query of the epic)';
-
-/** The payload of an `answer` signal or `answerQuestion` update has the right shape (it may come from a hand-typed CLI call). */
-export function isAnswer(a: unknown): a is AnswerInput {
-  return typeof a === 'object' && a !== null && typeof (a as AnswerInput).questionId === 'string' && typeof (a as AnswerInput).answer === 'string';
-}
-
-function round(n: number): number {
-  return Math.round(n * 1e6) / 1e6;
-}
-
-/** The most useful line of an error: the root cause of an activity or child failure. */
-export function describe(err: unknown): string {
-  let e: unknown = err;
-  while ((e instanceof ActivityFailure || e instanceof ChildWorkflowFailure) && e.cause) e = e.cause;
-  if (e instanceof ApplicationFailure && e.type) return `${e.message}${e.type.startsWith('Agent') ? '' : ` [${e.type}]`}`;
-  return e instanceof Error ? e.message : String(e);
 }
