@@ -5,6 +5,7 @@ import { epicWorkflowId, TASK_QUEUE } from '../../common/ids';
 import type { EpicPlan } from '../../common/plan';
 import { OverseerAwaitingHuman, OverseerEpic, OverseerState } from '../../common/search-attributes';
 import { loadPlan } from '../importers/index';
+import { sourceOptions } from './source-options';
 import { connect, webUiLink } from '../connection';
 import { watchEpic } from '../watch';
 import { formatStatus } from '../format';
@@ -36,15 +37,7 @@ export async function startEpic(client: Client, plan: EpicPlan): Promise<string>
 }
 
 export function registerRun(program: Command): void {
-  program
-    .command('run')
-    .argument('[source]', 'plan file (YAML/JSON), Beads export, or claude-code-workflow session folder')
-    .description('validate a plan and start its epic')
-    .option('--repo <path>', 'repository the plan runs on (default: the plan\'s repo.path, then the current directory)')
-    .option('--epic <id>', 'which epic of a Beads source')
-    .option('--session <id>', 'which claude-code-workflow session')
-    .option('--beads', 'read the plan from `bd export`')
-    .option('--ccw <dir>', 'a claude-code-workflow session folder (or a .workflow folder)')
+  sourceOptions(program.command('run').description('validate a plan and start its epic'))
     .option('--watch', 'show live item states until the epic ends; exit 0 only if every item merged')
     .action(async (source: string | undefined, opts) => {
       const plan = await loadPlan(source, opts);

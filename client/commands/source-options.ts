@@ -1,0 +1,12 @@
+/** The options that name a plan source, shared by `overseer plan` and `overseer run`. */
+import type { Command } from 'commander';
+
+export function sourceOptions(command: Command): Command {
+  return command
+    .argument('[source]', 'plan file (YAML/JSON), Beads export, or claude-code-workflow session folder')
+    .option('--repo <path>', 'repository the plan runs on (default: the plan\'s repo.path, then the current directory)')
+    .option('--epic <id>', 'which epic of a Beads source')
+    .option('--session <id>', 'which claude-code-workflow session')
+    .option('--beads', 'read the plan from `bd export`')
+    .option('--ccw <dir>', 'a claude-code-workflow session folder (or a .workflow folder)');
+}
