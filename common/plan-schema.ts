@@ -6,10 +6,11 @@ import { z } from 'zod';
 import { DEFAULT_SETTINGS, type EpicPlan, type EpicSettings } from './plan';
 import { ID_PATTERN } from './ids';
 import { describeDagProblem, findDagProblems } from './dag';
+import { DURATION_PATTERN } from './durations';
 
 const duration = z
   .string()
-  .regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d)$/, 'must be a duration such as "30s", "5m", "2h" or "1d"');
+  .regex(DURATION_PATTERN, 'must be a duration such as "30s", "5m", "2h" or "1d"');
 
 const id = z
   .string()

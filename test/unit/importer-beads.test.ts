@@ -17,6 +17,7 @@ import { FIXTURES } from '../helpers/plans';
 import { tempDir } from '../helpers/repo';
 import { beadsProject, bdCalls, fakeBdBin, prependPath } from '../helpers/fake-bd';
 import { generateBeadsExport } from '../helpers/beads-gen';
+import { edges, firstReady } from '../helpers/dag-view';
 
 const FIXTURE = path.join(FIXTURES, 'beads', 'issues.jsonl');
 const fixtureText = readFileSync(FIXTURE, 'utf8');
@@ -29,13 +30,6 @@ const ROLES = new Set(['backend-engineer', 'frontend-engineer', 'database-engine
 const opts = (o: Partial<BeadsImportOptions> = {}): BeadsImportOptions => ({ file: 'issues.jsonl', repoPath: '/repo', writeBack: false, roles: ROLES, ...o });
 const jsonl = (records: object[]) => records.map((r) => JSON.stringify(r)).join('\n') + '\n';
 
-function firstReady(plan: EpicPlan): string[] {
-  const done = new Set(plan.items.filter((i) => i.done).map((i) => i.id));
-  return readyItems(plan.items, criticalPathLengths(plan.items), (id) => !done.has(id), (id) => done.has(id), plan.settings.phaseBarriers)
-    .map((i) => i.id)
-    .sort();
-}
-const edges = (plan: EpicPlan) => Object.fromEntries(plan.items.map((i) => [i.id, [...i.dependsOn].sort()]));
 const toRun = (plan: EpicPlan) => plan.items.filter((i) => !i.done).map((i) => i.id).sort();
 
 function errorOf(fn: () => unknown): PlanError {

@@ -16,14 +16,8 @@ import { criticalPathLengths, readyItems } from '../../common/dag';
 import type { EpicPlan } from '../../common/plan';
 import { PlanError } from '../../common/plan-schema';
 import { CCW_FIXTURE, CCW_SESSION, copyCcwFixture } from '../helpers/ccw';
+import { edges, firstReady } from '../helpers/dag-view';
 
-function firstReady(plan: EpicPlan): string[] {
-  const done = new Set(plan.items.filter((i) => i.done).map((i) => i.id));
-  return readyItems(plan.items, criticalPathLengths(plan.items), (id) => !done.has(id), (id) => done.has(id), plan.settings.phaseBarriers)
-    .map((i) => i.id)
-    .sort();
-}
-const edges = (plan: EpicPlan) => Object.fromEntries(plan.items.map((i) => [i.id, [...i.dependsOn].sort()]));
 const item = (plan: EpicPlan, id: string) => plan.items.find((i) => i.id === id)!;
 
 async function errorOf(p: Promise<unknown> | (() => unknown)): Promise<PlanError> {
