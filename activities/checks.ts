@@ -5,7 +5,7 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { heartbeat, cancellationSignal } from '@temporalio/activity';
+import { cancellationSignal } from '@temporalio/activity';
 import { crashPoint } from './crash-points';
 
 export interface GateRunInput {
@@ -35,7 +35,10 @@ function inActivity(): boolean {
   }
 }
 
-/** Runs the commands in order and stops at the first failure. Safe to run twice: it only reads the worktree. */
+/**
+ * Runs the commands in order and stops at the first failure. Safe to run twice: it only reads the worktree.
+ * (Heartbeats come from the activity wrapper in activities/index.ts; cancellation stops the running command.)
+ */
 export async function runCommands(input: GateRunInput): Promise<GateRunResult> {
   mkdirSync(path.dirname(input.logPath), { recursive: true });
   const log = createWriteStream(input.logPath, { flags: 'a' });
@@ -44,34 +47,29 @@ export async function runCommands(input: GateRunInput): Promise<GateRunResult> {
     for (const command of input.commands) {
       crashPoint('gates:mid');
       log.write(`$ ${command}\n`);
-      const beat = activity ? setInterval(() => heartbeat({ command }), 5000) : undefined;
-      try {
-        const result = await execa(command, {
-          cwd: input.cwd,
-          shell: true,
-          all: true,
-          reject: false,
-          stdin: 'ignore',
-          timeout: input.timeoutMs,
-          cancelSignal: activity ? cancellationSignal() : undefined,
-          env: { CI: 'true', OVERSEER_GATE: '1' },
-        });
-        const output = result.all ?? '';
-        log.write(output.endsWith('\n') || !output ? output : `${output}\n`);
-        if (result.isCanceled) throw new Error('gate cancelled');
-        if (result.failed) {
-          const why = result.timedOut ? `timed out after ${input.timeoutMs} ms` : `exit code ${result.exitCode}`;
-          log.write(`(${why})\n`);
-          return {
-            passed: false,
-            command,
-            exitCode: result.exitCode,
-            outputTail: tail(`${output}\n(${command}: ${why})`),
-            logPath: input.logPath,
-          };
-        }
-      } finally {
-        if (beat) clearInterval(beat);
+      const result = await execa(command, {
+        cwd: input.cwd,
+        shell: true,
+        all: true,
+        reject: false,
+        stdin: 'ignore',
+        timeout: input.timeoutMs,
+        cancelSignal: activity ? cancellationSignal() : undefined,
+        env: { CI: 'true', OVERSEER_GATE: '1' },
+      });
+      const output = result.all ?? '';
+      log.write(output.endsWith('\n') || !output ? output : `${output}\n`);
+      if (result.isCanceled) throw new Error('gate cancelled');
+      if (result.failed) {
+        const why = result.timedOut ? `timed out after ${input.timeoutMs} ms` : `exit code ${result.exitCode}`;
+        log.write(`(${why})\n`);
+        return {
+          passed: false,
+          command,
+          exitCode: result.exitCode,
+          outputTail: tail(`${output}\n(${command}: ${why})`),
+          logPath: input.logPath,
+        };
       }
     }
     return { passed: true, logPath: input.logPath };
