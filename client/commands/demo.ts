@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execFileSync } from 'node:child_process';
+import { simpleGit } from 'simple-git';
 import type { Command } from 'commander';
 import { startDev } from '../../workers/dev';
 import { loadNativePlan } from '../importers/native';
@@ -22,8 +22,8 @@ function demoPlanFile(): string {
   return existsSync(shared) ? shared : path.join(ROOT, 'examples', 'auth-epic.yaml');
 }
 
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=Overseer demo', '-c', 'user.email=demo@localhost', ...args], { cwd, encoding: 'utf8' }).trim();
+function git(cwd: string, ...args: string[]): Promise<string> {
+  return simpleGit({ baseDir: cwd }).raw(['-c', 'user.name=Overseer demo', '-c', 'user.email=demo@localhost', ...args]).then((out) => out.trim());
 }
 
 export function registerDemo(program: Command): void {
@@ -41,10 +41,10 @@ export function registerDemo(program: Command): void {
       const dir = path.resolve(opts.dir);
       const repo = path.join(dir, 'repo');
       mkdirSync(repo, { recursive: true });
-      git(repo, 'init', '-q', '-b', 'main');
+      await git(repo, 'init', '-q', '-b', 'main');
       writeFileSync(path.join(repo, 'README.md'), '# demo app\n\nA throwaway repository for the Overseer demo.\n');
-      git(repo, 'add', '.');
-      git(repo, 'commit', '-q', '-m', 'initial commit');
+      await git(repo, 'add', '.');
+      await git(repo, 'commit', '-q', '-m', 'initial commit');
 
       const scenario = path.join(dir, 'simulated-agent.json');
       writeFileSync(scenario, JSON.stringify({ defaults: { '*': { delayMs: Number(opts.delay) } } }, null, 2));
@@ -71,7 +71,7 @@ export function registerDemo(program: Command): void {
         console.log(formatStatus(outcome.status));
         console.log('');
         console.log(`Merge history of main in ${repo}:`);
-        console.log(git(repo, 'log', '--graph', '--format=%h %s', 'main'));
+        console.log(await git(repo, 'log', '--graph', '--format=%h %s', 'main'));
         console.log('');
         console.log(`Web UI: ${webUiLink(workflowId, 'default', dev.uiUrl)}`);
         console.log(`The agent was simulated. Demo took ${((Date.now() - started) / 1000).toFixed(1)} s.`);
