@@ -15,6 +15,7 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   log,
+  ChildWorkflowCancellationType,
   ParentClosePolicy,
   setHandler,
   startChild,
@@ -265,6 +266,9 @@ export async function epicWorkflow(planInput: EpicPlan, carry?: EpicCarry): Prom
         args: [input],
         // Children outlive this run when the epic continues-as-new; they report by signal to the epic's id.
         parentClosePolicy: ParentClosePolicy.ABANDON,
+        // Cancelling the epic must not cancel the children behind its back: it first tells them whether to keep
+        // their worktrees (cancelOptions), then cancels each one itself.
+        cancellationType: ChildWorkflowCancellationType.ABANDON,
         workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
         typedSearchAttributes: [
           { key: OverseerEpic, value: epicId },
@@ -277,6 +281,7 @@ export async function epicWorkflow(planInput: EpicPlan, carry?: EpicCarry): Prom
         (outcome) => applyOutcome(it.id, run, outcome),
         (err) => {
           if (run !== runs[it.id]) return;
+          if (isCancellation(err) && phase === 'cancelled') return; // the child reports its own cancellation
           statuses[it.id] = { ...st(it.id), state: isCancellation(err) ? 'cancelled' : 'failed', detail: describe(err), finishedAt: Date.now() };
           dirty = true;
         },

@@ -522,8 +522,9 @@ export async function workItemWorkflow(input: WorkItemInput): Promise<ItemOutcom
       await CancellationScope.nonCancellable(async () => {
         status.finishedAt = Date.now();
         status.pendingQuestion = undefined;
-        await setState('cancelled', keepWorktree ? `cancelled; worktree kept at ${worktree}` : 'cancelled');
+        // Clean up before saying "cancelled": the epic finishes once every item has said it.
         if (worktree && !keepWorktree) await core.removeWorktree({ repoPath, epicId, itemId: item.id, deleteBranch: false }).catch(() => undefined);
+        await setState('cancelled', keepWorktree ? `cancelled; worktree kept at ${worktree}` : 'cancelled');
       });
       throw err;
     }

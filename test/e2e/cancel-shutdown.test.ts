@@ -18,7 +18,7 @@ import type { EpicResult } from '../../common/status';
 import { startTestEnv } from '../helpers/temporal';
 import { makeRepo, merges, sh } from '../helpers/repo';
 import { fakeAgent } from '../helpers/agent';
-import { item, smallPlan, startEpic, waitForStatus } from '../helpers/epics';
+import { item, smallPlan, startEpic, waitFor, waitForStatus } from '../helpers/epics';
 import { processesMatching, spawnWorker, type WorkerChild } from '../helpers/worker-child';
 
 const run = promisify(execFile);
@@ -70,7 +70,11 @@ describe('cancel and graceful shutdown', () => {
       }
       assert.deepEqual(left, []);
       for (const id of ['a', 'b']) {
-        const d = await env.client.workflow.getHandle(itemWorkflowId(epicId, id)).describe();
+        // The item says "cancelled" to the epic just before its own workflow closes: give it a moment.
+        const d = await waitFor(`item ${id} closed`, async () => {
+          const desc = await env.client.workflow.getHandle(itemWorkflowId(epicId, id)).describe();
+          return desc.status.name !== 'RUNNING' && desc;
+        }, 10_000);
         assert.equal(d.status.name, 'CANCELLED', `item ${id}`);
       }
       assert.equal(merges(repo).length, 0);
@@ -100,7 +104,12 @@ describe('cancel and graceful shutdown', () => {
     first.proc.kill('SIGTERM');
     const exit = await first.exited;
     assert.equal(exit.code, 0, `graceful exit:\n${first.output()}`);
-    assert.deepEqual(processesMatching(agent.scenarioFile), [], 'the session process stopped with its worker');
+    let left = processesMatching(agent.scenarioFile);
+    for (let i = 0; i < 50 && left.length; i++) {
+      await sleep(100);
+      left = processesMatching(agent.scenarioFile);
+    }
+    assert.deepEqual(left, [], 'the session process stopped with its worker');
 
     const second = spawnWorker(env.address, { OVERSEER_CLAUDE_CONFIG_DIR: agent.configDir });
     workers.push(second);
