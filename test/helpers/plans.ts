@@ -7,7 +7,8 @@ import type { AgentSettings, EpicPlan, EpicSettings } from '../../common/plan';
 /** Plan settings a test overrides; the agent's settings may be given in part. */
 export type TestSettings = Partial<Omit<EpicSettings, 'agent'>> & { agent?: Partial<AgentSettings> };
 
-export const FIXTURES = path.resolve(fileURLToPath(new URL('../../', import.meta.url)), '..', 'shared', 'fixtures');
+// A copy of ../shared/fixtures kept in the repository, so a fresh clone runs npm test on its own.
+export const FIXTURES = path.resolve(fileURLToPath(new URL('../fixtures/shared', import.meta.url)));
 export const AUTH_EPIC = path.join(FIXTURES, 'plans', 'auth-epic.yaml');
 
 export async function authPlan(repo: string, command: string[], settings: TestSettings = {}, epicId?: string): Promise<EpicPlan> {
