@@ -1,5 +1,5 @@
 /**
- * workItemWorkflow (DESIGN §2): one work item from worktree to merge commit, as a list of phases (item/):
+ * workItemWorkflow (DESIGN §2): one work item from worktree to merge commit, as a list of phases (item-*.ts):
  *
  *   prepare worktree → implement (questions answered by signal resume the same session) → commit → gates →
  *   review council → (human approval) → merge queue (conflicts resolved by an agent, then by a human) → cleanup.
@@ -7,18 +7,18 @@
  * Every state change is reported to the epic by signal, addressed by workflow id, so the epic may continue-as-new.
  * The workflow returns (never throws) for item-level failures: a `failed` item waits for a human on the epic.
  */
-import { awaitMergeApproval } from './item/approval';
-import { finishEarly, finishMerged } from './item/cleanup';
-import { createItemContext } from './item/context';
-import { review } from './item/council';
-import { gateLoop } from './item/gates';
-import { registerItemHandlers } from './item/handlers';
-import { implementAttempt } from './item/implement';
-import { merge } from './item/merge';
-import { prepare } from './item/prepare';
-import type { ItemOutcome, WorkItemInput } from './item/types';
+import { awaitMergeApproval } from './item-approval';
+import { finishEarly, finishMerged } from './item-cleanup';
+import { createItemContext } from './item-context';
+import { review } from './item-council';
+import { gateLoop } from './item-gates';
+import { registerItemHandlers } from './item-handlers';
+import { implementAttempt } from './item-implement';
+import { merge } from './item-merge';
+import { prepare } from './item-prepare';
+import type { ItemOutcome, WorkItemInput } from './item-types';
 
-export type { ItemOutcome, ItemOutcomeState, WorkItemInput } from './item/types';
+export type { ItemOutcome, ItemOutcomeState, WorkItemInput } from './item-types';
 export { ANSWER_SHAPE, describe, isAnswer } from './messages';
 
 export async function workItemWorkflow(input: WorkItemInput): Promise<ItemOutcome> {

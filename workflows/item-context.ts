@@ -3,13 +3,13 @@
  * what the message handlers received, and `setState`/`note`. Phases are plain functions of it.
  */
 import { getExternalWorkflowHandle, log, upsertSearchAttributes, workflowInfo, type WorkflowInfo } from '@temporalio/workflow';
-import { itemUpdateSignal } from '../../common/api';
-import type { MergeResult } from '../../common/merge';
-import type { EpicSettings, WorkItem } from '../../common/plan';
-import { OverseerAwaitingHuman, OverseerState } from '../../common/search-attributes';
-import type { ItemState, ItemStatus, Question } from '../../common/status';
-import { agentActivities, coreActivities, gateActivities } from '../activity-options';
-import type { ItemOutcome, ItemOutcomeState, WorkItemInput } from './types';
+import { itemUpdateSignal } from '../common/api';
+import type { MergeResult } from '../common/merge';
+import type { EpicSettings, WorkItem } from '../common/plan';
+import { OverseerAwaitingHuman, OverseerState } from '../common/search-attributes';
+import type { ItemState, ItemStatus, Question } from '../common/status';
+import { agentActivities, coreActivities, gateActivities } from './activity-options';
+import type { ItemOutcome, ItemOutcomeState, WorkItemInput } from './item-types';
 
 const HISTORY_LIMIT = 40;
 

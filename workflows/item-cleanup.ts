@@ -3,10 +3,10 @@
  * before it reports, because the epic may finish the moment the last item reports.
  */
 import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation } from '@temporalio/workflow';
-import { describe } from '../messages';
-import { outcome, setState, type ItemContext } from './context';
-import { ItemFailed, ItemSkipped, type ItemOutcome } from './types';
-import { writeBack } from './write-back';
+import { describe } from './messages';
+import { outcome, setState, type ItemContext } from './item-context';
+import { ItemFailed, ItemSkipped, type ItemOutcome } from './item-types';
+import { writeBack } from './item-write-back';
 
 export async function finishMerged(ctx: ItemContext, summary: string): Promise<ItemOutcome> {
   const { core, repoPath, epicId, item, status } = ctx;

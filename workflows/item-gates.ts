@@ -1,10 +1,10 @@
 /** The plan's gates on the item's worktree, and the loop that sends failures back to the implementer. */
-import type { GateRunResult } from '../../activities/checks';
-import { parseDuration } from '../../common/durations';
-import { safeComponent } from '../../common/ids';
-import { gateFailurePrompt } from '../prompts';
-import { note, setState, type ItemContext } from './context';
-import { fix, spendAttempt } from './implement';
+import type { GateRunResult } from '../activities/checks';
+import { parseDuration } from '../common/durations';
+import { safeComponent } from '../common/ids';
+import { gateFailurePrompt } from './prompts';
+import { note, setState, type ItemContext } from './item-context';
+import { fix, spendAttempt } from './item-implement';
 
 export async function runGates(ctx: ItemContext): Promise<GateRunResult> {
   const { settings } = ctx;

@@ -1,5 +1,5 @@
 /** What an item workflow is given and what it returns, and the two ways a phase ends the item early. */
-import type { EpicSettings, PlanSource, WorkItem } from '../../common/plan';
+import type { EpicSettings, PlanSource, WorkItem } from '../common/plan';
 
 export interface WorkItemInput {
   epicId: string;
@@ -16,7 +16,7 @@ export interface WorkItemInput {
   priorCostUsd?: number;
 }
 
-export type { ItemOutcome, ItemOutcomeState } from '../../common/status';
+export type { ItemOutcome, ItemOutcomeState } from '../common/status';
 
 /** Thrown inside the workflow to end the item as failed with a message a human can act on. */
 export class ItemFailed extends Error {}

@@ -1,6 +1,6 @@
 /** `approval: before-merge`: an approved item waits for a human's `overseer approve` before it is queued. */
 import { condition } from '@temporalio/workflow';
-import { note, setState, type ItemContext } from './context';
+import { note, setState, type ItemContext } from './item-context';
 
 export async function awaitMergeApproval(ctx: ItemContext): Promise<void> {
   if (ctx.settings.approval !== 'before-merge' || ctx.approvedBy) return;

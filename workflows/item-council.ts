@@ -1,10 +1,10 @@
 /** The review council: reviewer, implementer's answer, reviewer again, tech lead on disagreement. */
-import type { ImplementationReport, ReviewReport, TechLeadReport } from '../../common/reports';
-import { implementerResponsePrompt, positionsPrompt, rejectionPrompt, reviewFindingsPrompt } from '../prompts';
-import { note, setState, type ItemContext } from './context';
-import { gateLoop } from './gates';
-import { commit, implement, session } from './implement';
-import { ItemFailed } from './types';
+import type { ImplementationReport, ReviewReport, TechLeadReport } from '../common/reports';
+import { implementerResponsePrompt, positionsPrompt, rejectionPrompt, reviewFindingsPrompt } from './prompts';
+import { note, setState, type ItemContext } from './item-context';
+import { gateLoop } from './item-gates';
+import { commit, implement, session } from './item-implement';
+import { ItemFailed } from './item-types';
 
 export interface CouncilVerdict {
   approved: boolean;

@@ -1,7 +1,7 @@
 /** Tells the plan's source (Beads, ccw) how the item is doing; a failed write-back is shown, never fails the item. */
-import type { WriteBackEvent } from '../../activities/sync';
-import { describe } from '../messages';
-import type { ItemContext } from './context';
+import type { WriteBackEvent } from '../activities/sync';
+import { describe } from './messages';
+import type { ItemContext } from './item-context';
 
 export async function writeBack(ctx: ItemContext, event: WriteBackEvent): Promise<void> {
   const { source } = ctx.input;

@@ -7,10 +7,10 @@ import {
   itemApproveSignal,
   itemStatusQuery,
   mergeResultSignal,
-} from '../../common/api';
-import type { AnswerInput, Question } from '../../common/status';
-import { ANSWER_SHAPE, isAnswer } from '../messages';
-import type { ItemContext } from './context';
+} from '../common/api';
+import type { AnswerInput, Question } from '../common/status';
+import { ANSWER_SHAPE, isAnswer } from './messages';
+import type { ItemContext } from './item-context';
 
 export function registerItemHandlers(ctx: ItemContext): void {
   setHandler(answerSignal, (a) => {

@@ -3,14 +3,14 @@
  * that asks a question waits for the answer (by signal) and is resumed with it, as often as it asks.
  */
 import { condition } from '@temporalio/workflow';
-import type { AgentRunResult } from '../../activities/agent/runner';
-import { parseDuration } from '../../common/durations';
-import type { ImplementationReport, SessionKind } from '../../common/reports';
-import type { Question } from '../../common/status';
-import { round } from '../messages';
-import { answerPrompt, NO_ANSWER_PROMPT } from '../prompts';
-import { note, setState, type ItemContext } from './context';
-import { ItemFailed } from './types';
+import type { AgentRunResult } from '../activities/agent/runner';
+import { parseDuration } from '../common/durations';
+import type { ImplementationReport, SessionKind } from '../common/reports';
+import type { Question } from '../common/status';
+import { round } from './messages';
+import { answerPrompt, NO_ANSWER_PROMPT } from './prompts';
+import { note, setState, type ItemContext } from './item-context';
+import { ItemFailed } from './item-types';
 
 /** One agent session (a new one, or `resume` continued), its cost and transcript counted in the status. */
 export async function session(ctx: ItemContext, kind: SessionKind, instructions?: string, resume?: string): Promise<AgentRunResult> {

@@ -1,7 +1,7 @@
 /** The item's worktree on its own branch, unless an earlier run of the same epic already merged it. */
-import { note, outcome, setState, type ItemContext } from './context';
-import type { ItemOutcome } from './types';
-import { writeBack } from './write-back';
+import { note, outcome, setState, type ItemContext } from './item-context';
+import type { ItemOutcome } from './item-types';
+import { writeBack } from './item-write-back';
 
 /** Returns the outcome when there is nothing left to do (merged before), else undefined with the worktree ready. */
 export async function prepare(ctx: ItemContext): Promise<ItemOutcome | undefined> {

@@ -4,12 +4,12 @@
  * implementer. Ends with the merge commit in the status, or throws ItemFailed / ItemSkipped.
  */
 import { condition } from '@temporalio/workflow';
-import type { MergeOutcome } from '../../common/merge';
-import { conflictPrompt, mergeGateFailurePrompt } from '../prompts';
-import { note, setState, type ItemContext } from './context';
-import { gateLoop } from './gates';
-import { ask, commit, fix, implement, spendAttempt } from './implement';
-import { ItemFailed, ItemSkipped } from './types';
+import type { MergeOutcome } from '../common/merge';
+import { conflictPrompt, mergeGateFailurePrompt } from './prompts';
+import { note, setState, type ItemContext } from './item-context';
+import { gateLoop } from './item-gates';
+import { ask, commit, fix, implement, spendAttempt } from './item-implement';
+import { ItemFailed, ItemSkipped } from './item-types';
 
 type Conflict = Extract<MergeOutcome, { status: 'conflict' }>;
 type GateFailed = Extract<MergeOutcome, { status: 'gate_failed' }>;
