@@ -17,7 +17,7 @@ import { normalizePlan, PlanError } from '../../common/plan-schema';
 import { findOnPath } from '../../activities/which';
 import { parseBeads, type BeadsIssue } from './beads-records';
 import { knownRoles } from './roles';
-import { registerImporter, type SourceOptions } from './index';
+import type { Importer, SourceOptions } from './importer';
 
 /** Edge types that order work (`bd ready` honours these); `parent-child` is structure. */
 export const ORDERING_EDGES = new Set(['blocks', 'conditional-blocks', 'waits-for']);
@@ -322,4 +322,4 @@ export function looksLikeBeads(source: string, isDirectory: boolean, head: strin
   return t.startsWith('{') && /"(_type|issue_type|depends_on_id|schema_version)"\s*:/.test(head) && !/"epicId"\s*:/.test(head);
 }
 
-registerImporter({ kind: 'beads', accepts: looksLikeBeads, load: loadBeadsPlan });
+export const beadsImporter: Importer = { kind: 'beads', accepts: looksLikeBeads, load: loadBeadsPlan };

@@ -16,7 +16,7 @@ import { normalizePlan, PlanError } from '../../common/plan-schema';
 import { describeJsonError } from './json-text';
 import { normalizeCcwTask, roleOfTask, type CcwTask } from './ccw-task';
 import { looksLikeCcw, parseExecutionModel, parsePlanTitle, parseTodoList, resolveSession } from './ccw-session';
-import { registerImporter, type SourceOptions } from './index';
+import type { Importer, SourceOptions } from './importer';
 
 /** Task statuses that mean "nothing left to do" (ccw executors write `completed`; `skipped` is satisfied too). */
 const DONE_STATUSES = new Set(['completed', 'done', 'skipped']);
@@ -221,4 +221,4 @@ export async function loadCcwPlan(source: string | undefined, opts: SourceOption
   return importCcwSession(sessionDir, { cwd, repoPath: opts.repo ? path.resolve(cwd, opts.repo) : undefined });
 }
 
-registerImporter({ kind: 'ccw', accepts: (source, isDirectory) => looksLikeCcw(source, isDirectory), load: loadCcwPlan });
+export const ccwImporter: Importer = { kind: 'ccw', accepts: (source, isDirectory) => looksLikeCcw(source, isDirectory), load: loadCcwPlan };
