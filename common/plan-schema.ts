@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_SETTINGS, type EpicPlan, type EpicSettings } from './plan';
-import { ID_PATTERN } from './ids';
+import { ID_CHARACTERS_MESSAGE, ID_LENGTH_MESSAGE, ID_PATTERN, MAX_ID_LENGTH } from './ids';
 import { describeDagProblem, findDagProblems } from './dag';
 import { DURATION_PATTERN } from './durations';
 
@@ -15,7 +15,8 @@ const duration = z
 const id = z
   .string()
   .min(1, 'must not be empty')
-  .regex(ID_PATTERN, 'may only contain letters, digits, ".", "_" and "-"');
+  .max(MAX_ID_LENGTH, ID_LENGTH_MESSAGE)
+  .regex(ID_PATTERN, ID_CHARACTERS_MESSAGE);
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 
