@@ -20,6 +20,8 @@ const id = z
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 
+const envNames = z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the name of an environment variable'));
+
 const command = z.union([nonEmpty, z.array(nonEmpty).min(1, 'must name an executable')]);
 
 const agentSchema = z
@@ -34,6 +36,7 @@ const agentSchema = z
     heartbeatTimeout: duration.optional(),
     maxRetries: z.number().int().min(0).optional(),
     retryInterval: duration.optional(),
+    env: envNames.optional(),
   })
   .strict();
 
@@ -53,6 +56,7 @@ const settingsSchema = z
     phaseBarriers: z.boolean().optional(),
     mergeHoldRetry: duration.optional(),
     heartbeatTimeout: duration.optional(),
+    env: envNames.optional(),
   })
   .strict();
 
@@ -182,6 +186,7 @@ function mergeSettings(s: PlanFile['settings']): EpicSettings {
       heartbeatTimeout: agent.heartbeatTimeout ?? d.agent.heartbeatTimeout,
       maxRetries: agent.maxRetries ?? d.agent.maxRetries,
       retryInterval: agent.retryInterval ?? d.agent.retryInterval,
+      ...(agent.env && { env: agent.env }),
     },
     validation: {
       enabled: s?.validation?.enabled ?? d.validation.enabled,
@@ -190,6 +195,7 @@ function mergeSettings(s: PlanFile['settings']): EpicSettings {
     phaseBarriers: s?.phaseBarriers ?? d.phaseBarriers,
     mergeHoldRetry: s?.mergeHoldRetry ?? d.mergeHoldRetry,
     heartbeatTimeout: s?.heartbeatTimeout ?? d.heartbeatTimeout,
+    ...(s?.env && { env: s.env }),
   };
 }
 
