@@ -12,7 +12,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
-import { createAgentRunner, type AgentCheckpoint, type AgentRunInput } from '../../activities/agent/runner';
+import { createAgentRunner, type AgentCheckpoint, type AgentRunInput, type AgentRunResult } from '../../activities/agent/runner';
 import { isAlive, processIdentity } from '../../activities/agent/process-group';
 import { DEFAULT_SETTINGS, type AgentSettings } from '../../common/plan';
 import { fakeAgent, type Scenario } from '../helpers/agent';
@@ -41,7 +41,7 @@ function setup(scenario: Scenario, agent: Partial<AgentSettings> = {}, descripti
     agent: { ...DEFAULT_SETTINGS.agent, command: fake.command, allowedTools: ['Bash'], ...agent },
   };
   const runner = createAgentRunner({ env: { CLAUDE_CONFIG_DIR: fake.configDir }, killGraceMs: 500 });
-  const run = (heartbeatDetails?: AgentCheckpoint) => new MockActivityEnvironment({ heartbeatDetails } as never).run(runner.runAgent, input);
+  const run = (heartbeatDetails?: AgentCheckpoint): Promise<AgentRunResult> => new MockActivityEnvironment({ heartbeatDetails } as never).run(runner.runAgent, input);
   return { repo, fake, run };
 }
 
@@ -57,7 +57,7 @@ describe('agent runner', () => {
     const marker = `end-of-prompt-${randomUUID()}`;
     const { fake, run } = setup({}, {}, `${'Lots of detail. '.repeat(20_000)}${marker}`);
     const result = await run();
-    assert.equal(result.report.status, 'done');
+    assert.equal((result.report as { status?: string }).status, 'done');
     const sessionFiles = filesUnder(fake.configDir).filter((f) => f.endsWith('.jsonl'));
     assert.ok(sessionFiles.some((f) => readFileSync(f, 'utf8').includes(marker)), 'the end of the prompt is in the session');
   });
@@ -92,10 +92,10 @@ describe('agent runner', () => {
         transcriptPath: path.join(makeRepo('t'), 'old.jsonl'),
       };
       const result = await run(previous);
-      assert.equal(result.report.status, 'done');
+      assert.equal((result.report as { status?: string }).status, 'done');
       assert.ok(isAlive(stranger.pid!), 'the unrelated process survived');
       const legacy = await run({ ...previous, process: undefined });
-      assert.equal(legacy.report.status, 'done');
+      assert.equal((legacy.report as { status?: string }).status, 'done');
       assert.ok(isAlive(stranger.pid!), 'a checkpoint without an identity proves nothing: the process survived');
     } finally {
       stranger.kill('SIGKILL');
