@@ -1,12 +1,15 @@
 /**
- * Gate commands (plan `settings.gates` / `settings.mergeGates`): shell commands run in a worktree. The full output
- * goes to a log file on disk; only a short tail travels through workflow history.
+ * Gate commands (plan `settings.gates` / `settings.mergeGates`): shell commands run in a worktree, with the gate
+ * environment (activities/environment.ts). The full output goes to a log file on disk; only a short tail travels
+ * through workflow history. Both are redacted of the values of the worker's secret-looking variables.
  */
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { cancellationSignal } from '@temporalio/activity';
+import { redactSecrets } from '../common/redact';
 import { crashPoint } from './crash-points';
+import { gateEnvironment } from './environment';
 
 export interface GateRunInput {
   cwd: string;
@@ -14,6 +17,8 @@ export interface GateRunInput {
   /** Per command, in milliseconds. */
   timeoutMs: number;
   logPath: string;
+  /** `settings.env`: names of secret-looking worker variables the gates get anyway. */
+  env?: string[];
 }
 
 export type GateRunResult =
@@ -55,9 +60,10 @@ export async function runCommands(input: GateRunInput): Promise<GateRunResult> {
         stdin: 'ignore',
         timeout: input.timeoutMs,
         cancelSignal: activity ? cancellationSignal() : undefined,
-        env: { CI: 'true', OVERSEER_GATE: '1' },
+        env: { ...gateEnvironment(input.env), CI: 'true', OVERSEER_GATE: '1' },
+        extendEnv: false,
       });
-      const output = result.all ?? '';
+      const output = redactSecrets(result.all ?? '', process.env);
       log.write(output.endsWith('\n') || !output ? output : `${output}\n`);
       if (result.isCanceled) throw new Error('gate cancelled');
       if (result.failed) {
@@ -67,7 +73,7 @@ export async function runCommands(input: GateRunInput): Promise<GateRunResult> {
           passed: false,
           command,
           exitCode: result.exitCode,
-          outputTail: tail(`${output}\n(${command}: ${why})`),
+          outputTail: tail(redactSecrets(`${output}\n(${command}: ${why})`, process.env)),
           logPath: input.logPath,
         };
       }

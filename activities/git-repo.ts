@@ -6,7 +6,7 @@
  */
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 
@@ -124,6 +124,24 @@ export async function listWorktrees(repoPath: string): Promise<WorktreeEntry[]> 
 
 export function overseerDir(repoTop: string): string {
   return path.join(repoTop, '.overseer');
+}
+
+/**
+ * `git worktree prune`, limited to Overseer's own worktrees (under `<repo>/.overseer/`): forgets the registration
+ * of each whose folder is gone. A global prune would also drop the registration of a user's worktree whose folder
+ * is only briefly missing (an unmounted disk, a folder being moved), and git would then refuse to use it.
+ */
+export async function pruneOverseerWorktrees(repoTop: string, commonDir: string): Promise<void> {
+  const admin = path.join(commonDir, 'worktrees');
+  const names = await readdir(admin).catch(() => [] as string[]);
+  for (const name of names) {
+    // `gitdir` holds the absolute path of the worktree's `.git` file.
+    const gitFile = (await readFile(path.join(admin, name, 'gitdir'), 'utf8').catch(() => '')).trim();
+    if (!gitFile) continue;
+    const folder = path.dirname(path.resolve(gitFile));
+    if (!isInside(folder, overseerDir(repoTop)) || existsSync(folder)) continue;
+    await rm(path.join(admin, name), { recursive: true, force: true });
+  }
 }
 
 export function isInside(child: string, parent: string): boolean {

@@ -5,7 +5,7 @@
  * and `completed` when it is done. Every file is replaced atomically (temp file + rename) under a lock.
  */
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { PlanSource } from '../common/plan';
 import type { WriteBackEvent, WriteBackResult } from './sync';
@@ -86,6 +86,7 @@ async function tickTodo(sessionDir: string, id: string): Promise<void> {
 async function writeSummary(sessionDir: string, id: string, summary: string, mergeCommit: string): Promise<void> {
   const file = path.join(sessionDir, '.summaries', `${id}-summary.md`);
   const body = `# ${id} summary\n${summary.trim() || '(the agent gave no summary)'}\n\nMerged by Overseer as ${mergeCommit}.\n`;
+  await mkdir(path.dirname(file), { recursive: true }); // a session that has no summary yet has no .summaries/
   await withFileLock(file, () => writeFileAtomic(file, body));
 }
 

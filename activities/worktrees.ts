@@ -3,7 +3,7 @@
  * again after a crash half way, leaves the same result.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { itemBranch, safeComponent } from '../common/ids';
 import { crashPoint } from './crash-points';
@@ -15,6 +15,7 @@ import {
   OVERSEER_IDENTITY,
   openRepo,
   overseerDir,
+  pruneOverseerWorktrees,
   requireBranchTip,
   revParse,
 } from './git-repo';
@@ -53,7 +54,7 @@ export async function prepareWorktree(input: PrepareWorktreeInput): Promise<Prep
   }
   // A registered worktree whose folder is gone, or a folder git no longer knows: clear both, then recreate.
   if (existing) await g.raw(['worktree', 'remove', '--force', worktreePath]).catch(() => undefined);
-  await g.raw(['worktree', 'prune']);
+  await pruneOverseerWorktrees(top, commonDir);
   if (existsSync(worktreePath)) await rm(worktreePath, { recursive: true, force: true });
   await mkdir(path.dirname(worktreePath), { recursive: true });
 
@@ -80,7 +81,7 @@ export async function prepareInspectionWorktree(input: { repoPath: string; epicI
   const g = git(top);
   if ((await listWorktrees(top)).some((w) => path.resolve(w.path) === worktreePath)) await g.raw(['worktree', 'remove', '--force', worktreePath]);
   if (existsSync(worktreePath)) await rm(worktreePath, { recursive: true, force: true });
-  await g.raw(['worktree', 'prune']);
+  await pruneOverseerWorktrees(top, commonDir);
   await mkdir(path.dirname(worktreePath), { recursive: true });
   const tip = await requireBranchTip(top, input.targetBranch);
   await g.raw(['worktree', 'add', '--detach', worktreePath, tip]);
@@ -128,20 +129,20 @@ export interface RemoveWorktreeInput {
 
 /** Removes the item's worktree (and its branch when asked). Missing pieces are fine: it may run twice. */
 export async function removeWorktree(input: RemoveWorktreeInput): Promise<void> {
-  const { top } = await openRepo(input.repoPath);
+  const { top, commonDir } = await openRepo(input.repoPath);
   const worktreePath = worktreePathFor(top, input.epicId, input.itemId);
   const g = git(top);
   const registered = (await listWorktrees(top)).some((w) => path.resolve(w.path) === worktreePath);
   if (registered) await g.raw(['worktree', 'remove', '--force', worktreePath]).catch(() => undefined);
   if (existsSync(worktreePath)) await rm(worktreePath, { recursive: true, force: true });
-  await g.raw(['worktree', 'prune']);
+  await pruneOverseerWorktrees(top, commonDir);
   crashPoint('worktree:after-remove');
   if (input.deleteBranch) {
     const branch = itemBranch(input.epicId, input.itemId);
     if (await revParse(top, `refs/heads/${branch}`)) await g.raw(['branch', '-D', branch]);
   }
-  // Leave no empty epic folder behind.
-  await rm(path.dirname(worktreePath), { recursive: false }).catch(() => undefined);
+  // Leave no empty epic folder behind (rmdir removes a folder only when it is empty: other items keep theirs).
+  await rmdir(path.dirname(worktreePath)).catch(() => undefined);
 }
 
 /** The trailer that marks Overseer's merge commits; how a re-run finds what it already merged. */

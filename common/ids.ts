@@ -5,6 +5,20 @@
 
 export const ID_PATTERN = /^[A-Za-z0-9._-]+$/;
 
+/** Ids become branch names, workflow ids and folder names: long ones fail inside git, so they are refused up front. */
+export const MAX_ID_LENGTH = 64;
+
+export const ID_CHARACTERS_MESSAGE = 'may only contain letters, digits, ".", "_" and "-"';
+export const ID_LENGTH_MESSAGE = `may be at most ${MAX_ID_LENGTH} characters long`;
+
+/** Why a string cannot be an epic or item id, or undefined when it can. */
+export function idProblem(id: string): string | undefined {
+  if (id.length === 0) return 'must not be empty';
+  if (!ID_PATTERN.test(id)) return ID_CHARACTERS_MESSAGE;
+  if (id.length > MAX_ID_LENGTH) return `${ID_LENGTH_MESSAGE} (it has ${id.length})`;
+  return undefined;
+}
+
 export const TASK_QUEUE = 'overseer';
 export const AGENT_TASK_QUEUE = 'overseer-agents';
 

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_SETTINGS, type EpicPlan, type EpicSettings } from './plan';
-import { ID_PATTERN } from './ids';
+import { ID_CHARACTERS_MESSAGE, ID_LENGTH_MESSAGE, ID_PATTERN, MAX_ID_LENGTH } from './ids';
 import { describeDagProblem, findDagProblems } from './dag';
 import { DURATION_PATTERN } from './durations';
 
@@ -15,9 +15,12 @@ const duration = z
 const id = z
   .string()
   .min(1, 'must not be empty')
-  .regex(ID_PATTERN, 'may only contain letters, digits, ".", "_" and "-"');
+  .max(MAX_ID_LENGTH, ID_LENGTH_MESSAGE)
+  .regex(ID_PATTERN, ID_CHARACTERS_MESSAGE);
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
+
+const envNames = z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the name of an environment variable'));
 
 const command = z.union([nonEmpty, z.array(nonEmpty).min(1, 'must name an executable')]);
 
@@ -33,6 +36,7 @@ const agentSchema = z
     heartbeatTimeout: duration.optional(),
     maxRetries: z.number().int().min(0).optional(),
     retryInterval: duration.optional(),
+    env: envNames.optional(),
   })
   .strict();
 
@@ -52,6 +56,7 @@ const settingsSchema = z
     phaseBarriers: z.boolean().optional(),
     mergeHoldRetry: duration.optional(),
     heartbeatTimeout: duration.optional(),
+    env: envNames.optional(),
   })
   .strict();
 
@@ -181,6 +186,7 @@ function mergeSettings(s: PlanFile['settings']): EpicSettings {
       heartbeatTimeout: agent.heartbeatTimeout ?? d.agent.heartbeatTimeout,
       maxRetries: agent.maxRetries ?? d.agent.maxRetries,
       retryInterval: agent.retryInterval ?? d.agent.retryInterval,
+      ...(agent.env && { env: agent.env }),
     },
     validation: {
       enabled: s?.validation?.enabled ?? d.validation.enabled,
@@ -189,6 +195,7 @@ function mergeSettings(s: PlanFile['settings']): EpicSettings {
     phaseBarriers: s?.phaseBarriers ?? d.phaseBarriers,
     mergeHoldRetry: s?.mergeHoldRetry ?? d.mergeHoldRetry,
     heartbeatTimeout: s?.heartbeatTimeout ?? d.heartbeatTimeout,
+    ...(s?.env && { env: s.env }),
   };
 }
 

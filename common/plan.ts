@@ -27,6 +27,8 @@ export interface AgentSettings {
   maxRetries: number;
   /** First delay between retries; doubles each time. */
   retryInterval: DurationString;
+  /** Names of worker variables the sessions get besides the default environment (README, Environments). */
+  env?: string[];
 }
 
 export interface ValidationSettings {
@@ -62,6 +64,8 @@ export interface EpicSettings {
   mergeHoldRetry: DurationString;
   /** A worker silent this long during git, gate or merge work is considered dead; the work moves to another. */
   heartbeatTimeout: DurationString;
+  /** Names of worker variables gates and sessions get besides the default environment (README, Environments). */
+  env?: string[];
 }
 
 export interface WorkItem {

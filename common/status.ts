@@ -107,3 +107,15 @@ export interface ItemUpdate {
   run: number;
   status: ItemStatus;
 }
+
+export type ItemOutcomeState = 'merged' | 'failed' | 'skipped' | 'cancelled';
+
+/** What an item workflow returns to its epic. */
+export interface ItemOutcome {
+  itemId: string;
+  state: ItemOutcomeState;
+  mergeCommit?: string;
+  attempts: number;
+  costUsd: number;
+  error?: string;
+}

@@ -13,10 +13,10 @@ export const WORKFLOWS_PATH = path.join(ROOT, 'workflows', 'index.ts');
 
 function sourceHash(): string {
   const h = createHash('sha256');
+  // Every .ts file below workflows/ and common/, subfolders included (a stale bundle would replay old code).
   for (const dir of ['workflows', 'common']) {
-    for (const file of readdirSync(path.join(ROOT, dir)).sort()) {
-      if (file.endsWith('.ts')) h.update(file).update(readFileSync(path.join(ROOT, dir, file)));
-    }
+    const files = readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).sort();
+    for (const file of files) h.update(file).update(readFileSync(path.join(ROOT, dir, file)));
   }
   h.update(readFileSync(path.join(ROOT, 'package-lock.json')));
   return h.digest('hex').slice(0, 16);

@@ -12,8 +12,10 @@ export interface ProcessEnd {
   exitCode?: number;
   signal?: string;
   stderr: string;
-  /** The process could not be started at all (ENOENT, EACCES). */
+  /** The process could not be started at all (ENOENT, EACCES, E2BIG). */
   spawnError?: string;
+  /** Its errno name. */
+  spawnErrorCode?: string;
   /** The runner ended the process itself because it lingered after its result line (a known CLI hang). */
   killedAfterResult?: boolean;
   command: string;
@@ -26,6 +28,15 @@ function lastLines(text: string, n = 3): string {
 }
 
 export function classifySessionEnd(progress: SessionProgress, end: ProcessEnd): SessionEnd {
+  if (end.spawnErrorCode === 'E2BIG' || /\bE2BIG\b/.test(end.spawnError ?? '')) {
+    // The command is there; its arguments and environment are over the operating system's limit.
+    return {
+      ok: false,
+      retryable: false,
+      type: 'AgentInvocationError',
+      message: `cannot start the agent command "${end.command}": its arguments and environment are too long for the operating system (E2BIG). Shorten the role prompt, settings.agent.allowedTools or the worker's environment.`,
+    };
+  }
   if (end.spawnError) {
     return {
       ok: false,

@@ -48,24 +48,8 @@ function describeStep(step: unknown, index: number): string {
   return `${typeof s.step === 'number' ? s.step : index + 1}. ${head}${extra ? ` (${extra})` : ''}`;
 }
 
-export function normalizeCcwTask(raw: unknown, fallbackId: string): CcwTask {
-  const t = obj(raw);
-  const meta = obj(t.meta);
-  const ctx = obj(t.context);
-  const flow = obj(t.flow_control);
-  const convergence = obj(t.convergence);
-  const id = str(t.id) || str(t.task_id) || fallbackId;
-
-  const requirements = strings(ctx.requirements);
-  const ownDescription = str(t.description);
-  const requirementList = requirements.map((r) => `- ${r}`).join('\n');
-  const description = ownDescription || (requirements.length ? `Requirements:\n${requirementList}` : str(t.details) || str(t.scope));
-
-  const acceptance = firstList(convergence.criteria, ctx.acceptance, t.acceptance);
-  if (str(convergence.verification)) acceptance.push(`Verify with: ${str(convergence.verification)}`);
-  if (str(convergence.definition_of_done)) acceptance.push(`Definition of done: ${str(convergence.definition_of_done)}`);
-
-  // Files: flat `files[]` (objects or strings), else legacy target files, else modification points naming a file.
+/** Files: flat `files[]` (objects or strings), else legacy target files, else modification points naming a file. */
+function filesOf(t: Json, flow: Json): { files: string[]; changes: string[] } {
   const files: string[] = [];
   const changes: string[] = [];
   const addFile = (p: string) => {
@@ -93,19 +77,17 @@ export function normalizeCcwTask(raw: unknown, fallbackId: string): CcwTask {
       for (const p of Array.isArray(obj(step).modification_points) ? (obj(step).modification_points as unknown[]) : []) addFile(str(obj(p).file));
     }
   }
+  return { files, changes };
+}
 
+const listOr = (a: unknown, b: unknown): unknown[] => (Array.isArray(a) && a.length ? a : Array.isArray(b) ? b : []);
+
+/** Steps, pre-analysis and test commands, in both schemas. */
+function workContext(t: Json, flow: Json, ctx: Json): string[] {
   const context: string[] = [];
-  if (ownDescription && requirements.length) context.push(`Requirements:\n${requirementList}`);
-  const focus = firstList(t.focus_paths, ctx.focus_paths);
-  if (focus.length) context.push(`Focus paths: ${focus.join(', ')}`);
-  if (str(t.scope) && description !== str(t.scope)) context.push(`Scope: ${str(t.scope)}`);
-  const excludes = strings(t.excludes);
-  if (excludes.length) context.push(`Out of scope: ${excludes.join(', ')}`);
-  if (changes.length) context.push(`File changes:\n${changes.map((c) => `- ${c}`).join('\n')}`);
-  const steps = Array.isArray(t.implementation) && t.implementation.length ? t.implementation : Array.isArray(flow.implementation_approach) ? flow.implementation_approach : [];
+  const steps = listOr(t.implementation, flow.implementation_approach);
   if (steps.length) context.push(`Implementation steps:\n${steps.map(describeStep).join('\n')}`);
-  const pre = Array.isArray(t.pre_analysis) && t.pre_analysis.length ? t.pre_analysis : Array.isArray(flow.pre_analysis) ? flow.pre_analysis : [];
-  const preLines = pre.map((p) => {
+  const preLines = listOr(t.pre_analysis, flow.pre_analysis).map((p) => {
     const o = obj(p);
     const cmds = strings(o.commands);
     return `- ${str(o.action) || str(o.step)}${cmds.length ? `: ${cmds.join('; ')}` : ''}`;
@@ -118,13 +100,45 @@ export function normalizeCcwTask(raw: unknown, fallbackId: string): CcwTask {
   if (testCommands.length) context.push(`Tests: ${testCommands.join('; ')}`);
   const conventions = strings(obj(ctx.shared_context).conventions);
   if (conventions.length) context.push(`Conventions: ${conventions.join('; ')}`);
+  return context;
+}
+
+function priorityOf(t: Json, meta: Json): number | undefined {
+  const raw = t.priority ?? meta.priority;
+  return typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 ? raw : PRIORITIES[str(raw).toLowerCase()];
+}
+
+export function normalizeCcwTask(raw: unknown, fallbackId: string): CcwTask {
+  const t = obj(raw);
+  const meta = obj(t.meta);
+  const ctx = obj(t.context);
+  const flow = obj(t.flow_control);
+  const convergence = obj(t.convergence);
+  const id = str(t.id) || str(t.task_id) || fallbackId;
+
+  const requirements = strings(ctx.requirements);
+  const ownDescription = str(t.description);
+  const requirementList = requirements.map((r) => `- ${r}`).join('\n');
+  const description = ownDescription || (requirements.length ? `Requirements:\n${requirementList}` : str(t.details) || str(t.scope));
+
+  const acceptance = firstList(convergence.criteria, ctx.acceptance, t.acceptance);
+  if (str(convergence.verification)) acceptance.push(`Verify with: ${str(convergence.verification)}`);
+  if (str(convergence.definition_of_done)) acceptance.push(`Definition of done: ${str(convergence.definition_of_done)}`);
+  const { files, changes } = filesOf(t, flow);
+
+  const context: string[] = [];
+  if (ownDescription && requirements.length) context.push(`Requirements:\n${requirementList}`);
+  const focus = firstList(t.focus_paths, ctx.focus_paths);
+  if (focus.length) context.push(`Focus paths: ${focus.join(', ')}`);
+  if (str(t.scope) && description !== str(t.scope)) context.push(`Scope: ${str(t.scope)}`);
+  const excludes = strings(t.excludes);
+  if (excludes.length) context.push(`Out of scope: ${excludes.join(', ')}`);
+  if (changes.length) context.push(`File changes:\n${changes.map((c) => `- ${c}`).join('\n')}`);
+  context.push(...workContext(t, flow, ctx));
 
   const type = str(t.type) || str(meta.type) || undefined;
-  const priorityRaw = t.priority ?? meta.priority;
-  const priority =
-    typeof priorityRaw === 'number' && Number.isInteger(priorityRaw) && priorityRaw >= 0 ? priorityRaw : PRIORITIES[str(priorityRaw).toLowerCase()];
+  const priority = priorityOf(t, meta);
   const group = str(meta.execution_group) || (t.parallel_group !== undefined && t.parallel_group !== null ? `parallel-${str(t.parallel_group)}` : '');
-
   return {
     id,
     title: str(t.title),

@@ -11,12 +11,14 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { EpicPlan, SkippedSourceItem, WorkItem } from '../../common/plan';
+import type { EpicPlan, SkippedSourceItem } from '../../common/plan';
 import { normalizePlan, PlanError } from '../../common/plan-schema';
 import { describeJsonError } from './json-text';
-import { normalizeCcwTask, roleOfTask, type CcwTask } from './ccw-task';
+import { normalizeCcwTask } from './ccw-task';
+import { buildTaskTree, compareIds, leavesUnder, phasesOf, resolveTaskDeps, type SessionTask, type TaskTree } from './ccw-graph';
+import { ccwWorkItems } from './ccw-items';
 import { looksLikeCcw, parseExecutionModel, parsePlanTitle, parseTodoList, resolveSession } from './ccw-session';
-import { registerImporter, type SourceOptions } from './index';
+import type { Importer, SourceOptions } from './importer';
 
 /** Task statuses that mean "nothing left to do" (ccw executors write `completed`; `skipped` is satisfied too). */
 const DONE_STATUSES = new Set(['completed', 'done', 'skipped']);
@@ -40,32 +42,19 @@ function readJson(file: string, display: string): unknown {
   }
 }
 
-/** IMPL-2 < IMPL-10 < IMPL-10.1 */
-function compareIds(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
-}
-
 export interface CcwImportOptions {
   /** Where the plan runs; default: the project holding `.workflow/`, else the current directory. */
   repoPath?: string;
   cwd?: string;
 }
 
-export function importCcwSession(sessionDir: string, opts: CcwImportOptions = {}): EpicPlan {
-  const cwd = opts.cwd ?? process.cwd();
-  const rel = path.relative(cwd, sessionDir);
-  const display = rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : sessionDir;
-  const sessionId = path.basename(sessionDir);
+/** `.task/*.json`, each normalized; a duplicate id or a file that is not a task object throws naming the file. */
+function readTasks(sessionDir: string, display: string): Map<string, SessionTask> {
   const shown = (f: string) => path.join(display, f);
-
-  const meta = (readJson(path.join(sessionDir, 'workflow-session.json'), shown('workflow-session.json')) ?? {}) as Record<string, unknown>;
-  const implPlan = readText(path.join(sessionDir, 'IMPL_PLAN.md')) ?? '';
-  const todo = parseTodoList(readText(path.join(sessionDir, 'TODO_LIST.md')) ?? '');
-
   const taskDir = path.join(sessionDir, '.task');
   const taskFiles = existsSync(taskDir) ? readdirSync(taskDir).filter((f) => f.endsWith('.json')) : [];
   if (taskFiles.length === 0) throw new PlanError(display, ['no tasks: .task/ holds no IMPL-*.json files']);
-  const tasks = new Map<string, CcwTask & { file: string }>();
+  const tasks = new Map<string, SessionTask>();
   for (const f of taskFiles) {
     const raw = readJson(path.join(taskDir, f), shown(path.join('.task', f)));
     if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new PlanError(shown(path.join('.task', f)), ['not a task (expected a JSON object)']);
@@ -74,125 +63,54 @@ export function importCcwSession(sessionDir: string, opts: CcwImportOptions = {}
     if (prev) throw new PlanError(display, [`task id "${task.id}" appears in both .task/${prev.file} and .task/${f}`]);
     tasks.set(task.id, { ...task, file: f });
   }
-  const ids = [...tasks.keys()].sort(compareIds);
+  return tasks;
+}
 
-  // Subtasks by dotted id: the nearest existing ancestor id is the parent.
-  const parentOf = new Map<string, string>();
-  const childrenOf = new Map<string, string[]>();
-  for (const id of ids) {
-    let p = id;
-    while (p.includes('.')) {
-      p = p.slice(0, p.lastIndexOf('.'));
-      if (tasks.has(p)) {
-        parentOf.set(id, p);
-        childrenOf.set(p, [...(childrenOf.get(p) ?? []), id]);
-        break;
-      }
-    }
-  }
-  const containers = new Set(childrenOf.keys());
-  const leaves = ids.filter((id) => !containers.has(id));
-  const leavesUnder = (id: string): string[] => (containers.has(id) ? childrenOf.get(id)!.flatMap(leavesUnder) : [id]);
-  const ancestors = (id: string): string[] => {
-    const out: string[] = [];
-    for (let p = parentOf.get(id); p; p = parentOf.get(p)) out.push(p);
-    return out;
-  };
+const summaryFile = (sessionDir: string, id: string) => path.join(sessionDir, '.summaries', `${id}-summary.md`);
 
-  const summaryFile = (id: string) => path.join(sessionDir, '.summaries', `${id}-summary.md`);
-  const notes: string[] = [];
+/** Done by JSON status, a ticked TODO_LIST.md box or an existing summary; a disagreement with the JSON is noted. */
+function completedTasks(tree: TaskTree, sessionDir: string, notes: string[]): Map<string, boolean> {
+  const todo = parseTodoList(readText(path.join(sessionDir, 'TODO_LIST.md')) ?? '');
   const isDone = new Map<string, boolean>();
-  for (const id of leaves) {
-    const t = tasks.get(id)!;
+  for (const id of tree.leaves) {
+    const t = tree.tasks.get(id)!;
     const byJson = DONE_STATUSES.has(t.status);
     const byTodo = todo.checked.has(id);
-    const bySummary = existsSync(summaryFile(id));
+    const bySummary = existsSync(summaryFile(sessionDir, id));
     isDone.set(id, byJson || byTodo || bySummary);
     if (!byJson && (byTodo || bySummary)) {
       notes.push(`${id}: ${[byTodo && 'TODO_LIST.md ticks it', bySummary && 'it has a summary'].filter(Boolean).join(' and ')} but its task JSON says "${t.status}": treated as done`);
     }
   }
+  return isDone;
+}
 
-  const problems: string[] = [];
-  const deps = new Map<string, string[]>();
-  for (const id of leaves) {
-    const out = new Set<string>();
-    const own = [id, ...ancestors(id)];
-    for (const owner of own) {
-      const t = tasks.get(owner)!;
-      const via = owner === id ? '' : ` (through its container ${owner})`;
-      for (const d of t.dependsOn) {
-        if (d.startsWith('CROSS::')) {
-          problems.push(`.task/${t.file}: item "${owner}": depends_on holds the unresolved cross-module placeholder "${d}" (ccw's cross-module integration did not run; replace it with a task id)`);
-          continue;
-        }
-        if (!tasks.has(d)) {
-          problems.push(`.task/${t.file}: item "${owner}": depends_on names "${d}", which has no task in this session${via}`);
-          continue;
-        }
-        if (own.includes(d)) continue; // a subtask "after" its own container: nothing to wait for
-        for (const l of leavesUnder(d)) if (l !== id) out.add(l);
-      }
-    }
-    deps.set(id, [...out].sort(compareIds));
-  }
-  if (problems.length) throw new PlanError(display, [...new Set(problems)]);
+/** The folder as the user named it: relative to the current directory when it lies below it. */
+function displayName(sessionDir: string, cwd: string): string {
+  const rel = path.relative(cwd, sessionDir);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : sessionDir;
+}
 
+export function importCcwSession(sessionDir: string, opts: CcwImportOptions = {}): EpicPlan {
+  const cwd = opts.cwd ?? process.cwd();
+  const display = displayName(sessionDir, cwd);
+  const sessionId = path.basename(sessionDir);
+  const meta = (readJson(path.join(sessionDir, 'workflow-session.json'), path.join(display, 'workflow-session.json')) ?? {}) as Record<string, unknown>;
+  const implPlan = readText(path.join(sessionDir, 'IMPL_PLAN.md')) ?? '';
+  const tree = buildTaskTree(readTasks(sessionDir, display));
+  const notes: string[] = [];
+  const isDone = completedTasks(tree, sessionDir, notes);
+  const deps = resolveTaskDeps(tree, display);
   const { model, raw: modelText } = parseExecutionModel(implPlan);
   if (modelText && !model) notes.push(`IMPL_PLAN.md names an unknown execution model "${modelText}": the DAG alone orders the tasks`);
-  const phases = new Map<string, number>();
-  if (model === 'phased') {
-    const visiting = new Set<string>();
-    const phase = (id: string): number => {
-      const known = phases.get(id);
-      if (known !== undefined) return known;
-      if (visiting.has(id)) return 0; // a cycle: reported by the DAG check below
-      visiting.add(id);
-      const p = Math.max(-1, ...deps.get(id)!.map(phase)) + 1;
-      visiting.delete(id);
-      phases.set(id, p);
-      return p;
-    };
-    for (const id of leaves) phase(id);
-  }
-
+  const phases = model === 'phased' ? phasesOf(tree.leaves, deps) : new Map<string, number>();
   // A summary's own "# IMPL-1 summary" heading adds nothing to the prompt.
-  const summaryOf = (id: string) => readText(summaryFile(id))?.replace(/^#[^\n]*summary[^\n]*\n/i, '').trim();
-  const items: WorkItem[] = leaves.map((id) => {
-    const t = tasks.get(id)!;
-    const context = [...t.context];
-    for (const c of ancestors(id)) {
-      const ct = tasks.get(c)!;
-      const what = ct.requirements.length ? ct.requirements.join('; ') : ct.description;
-      context.push(`Part of ${c}: ${ct.title}${what ? ` — ${what}` : ''}`);
-      if (ct.acceptance.length) context.push(`${c} is done when: ${ct.acceptance.join('; ')}`);
-    }
-    if (!isDone.get(id)) {
-      for (const d of deps.get(id)!) {
-        const s = isDone.get(d) ? summaryOf(d) : undefined;
-        if (s) context.push(`Summary of ${d} (done):\n${s.length > 2000 ? `${s.slice(0, 2000)}…` : s}`);
-      }
-    }
-    const role = roleOfTask(t);
-    return {
-      id,
-      title: t.title || id,
-      description: t.description,
-      acceptance: t.acceptance,
-      dependsOn: deps.get(id)!,
-      files: t.files,
-      ...(context.length && { context }),
-      ...(role !== undefined && { role }),
-      ...(t.priority !== undefined && { priority: t.priority }),
-      ...(t.group !== undefined && { group: t.group }),
-      ...(phases.has(id) && { phase: phases.get(id) }),
-      ...(isDone.get(id) && { done: true }),
-    };
-  });
+  const summaryOf = (id: string) => readText(summaryFile(sessionDir, id))?.replace(/^#[^\n]*summary[^\n]*\n/i, '').trim();
+  const items = ccwWorkItems({ tree, deps, phases, isDone, summaryOf });
 
-  const skipped: SkippedSourceItem[] = [...containers]
+  const skipped: SkippedSourceItem[] = [...tree.containers]
     .sort(compareIds)
-    .map((c) => ({ id: c, reason: `container: its subtasks ${leavesUnder(c).join(', ')} run instead` }));
+    .map((c) => ({ id: c, reason: `container: its subtasks ${leavesUnder(tree, c).join(', ')} run instead` }));
   const projectRoot = path.basename(path.dirname(path.dirname(sessionDir))) === '.workflow' ? path.dirname(path.dirname(path.dirname(sessionDir))) : cwd;
   const title = parsePlanTitle(implPlan) || (typeof meta.project === 'string' && meta.project.trim()) || (typeof meta.description === 'string' && meta.description.trim()) || sessionId;
   const raw = {
@@ -221,4 +139,4 @@ export async function loadCcwPlan(source: string | undefined, opts: SourceOption
   return importCcwSession(sessionDir, { cwd, repoPath: opts.repo ? path.resolve(cwd, opts.repo) : undefined });
 }
 
-registerImporter({ kind: 'ccw', accepts: (source, isDirectory) => looksLikeCcw(source, isDirectory), load: loadCcwPlan });
+export const ccwImporter: Importer = { kind: 'ccw', accepts: (source, isDirectory) => looksLikeCcw(source, isDirectory), load: loadCcwPlan };

@@ -4,7 +4,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeBack } from '../../activities/sync';
 import { registerBuiltInWriteBacks } from '../../activities/sync-handlers';
@@ -20,6 +20,14 @@ registerBuiltInWriteBacks();
 const SHA = 'a'.repeat(40);
 
 describe('write-back to a claude-code-workflow session', () => {
+  it('writes the summary of a session that has no .summaries/ folder yet', async () => {
+    const { session } = copyCcwFixture();
+    rmSync(path.join(session, '.summaries'), { recursive: true, force: true });
+    const source: PlanSource = { kind: 'ccw', sessionDir: session, writeBack: true };
+    assert.deepEqual(await writeBack(source, { kind: 'merged', itemId: 'IMPL-2', summary: 'Added /signup.', mergeCommit: SHA }), { ok: true });
+    assert.equal(readFileSync(path.join(session, '.summaries', 'IMPL-2-summary.md'), 'utf8'), `# IMPL-2 summary\nAdded /signup.\n\nMerged by Overseer as ${SHA}.\n`);
+  });
+
   it('records status, history, completion, TODO tick, summary and session status the way ccw does', async () => {
     const { session } = copyCcwFixture();
     const source: PlanSource = { kind: 'ccw', sessionDir: session, writeBack: true };
@@ -117,10 +125,14 @@ describe('write-back to Beads through bd', () => {
       assert.deepEqual(await writeBack(source, { kind: 'started', itemId: 'bd-auth.2' }), { ok: true });
       assert.deepEqual(await writeBack(source, { kind: 'merged', itemId: 'bd-auth.2', summary: 'Designed the\nmockups.', mergeCommit: SHA }), { ok: true });
       assert.deepEqual(await writeBack(source, { kind: 'failed', itemId: 'bd-auth.3', reason: 'agent blocked: no test runner' }), { ok: true });
+      // Each write reads the issue first (`bd show`); ids and texts come after `--`.
       assert.deepEqual(bdCalls(project), [
-        { argv: ['update', 'bd-auth.2', '--status', 'in_progress'], cwd: project },
-        { argv: ['close', 'bd-auth.2', '--reason', `Designed the mockups. (merge ${SHA})`], cwd: project },
-        { argv: ['comments', 'add', 'bd-auth.3', 'Overseer could not finish this item: agent blocked: no test runner'], cwd: project },
+        { argv: ['show', '--json', '--include-comments', '--', 'bd-auth.2'], cwd: project },
+        { argv: ['update', '--status=in_progress', '--', 'bd-auth.2'], cwd: project },
+        { argv: ['show', '--json', '--include-comments', '--', 'bd-auth.2'], cwd: project },
+        { argv: ['close', `--reason=Designed the mockups. (merge ${SHA})`, '--', 'bd-auth.2'], cwd: project },
+        { argv: ['show', '--json', '--include-comments', '--', 'bd-auth.3'], cwd: project },
+        { argv: ['comments', 'add', '--', 'bd-auth.3', 'Overseer could not finish this item: agent blocked: no test runner'], cwd: project },
       ]);
       const issues = bdIssues(project);
       assert.equal(issues.get('bd-auth.2')!.status, 'closed');
@@ -128,8 +140,6 @@ describe('write-back to Beads through bd', () => {
       assert.equal((issues.get('bd-auth.3')!.comments as { text: string }[])[0].text, 'Overseer could not finish this item: agent blocked: no test runner');
 
       // bd refusing is reported in the result (the item's status), never thrown.
-      const r = await writeBack(source, { kind: 'merged', itemId: 'bd-auth.2', summary: 'again', mergeCommit: SHA });
-      assert.deepEqual(r, { ok: false, note: 'bd close bd-auth.2 failed (exit 1): Error: bd-auth.2 is already closed' });
       writeFileSync(path.join(project, '.beads', 'fake-bd-fail'), 'update\n');
       const u = await writeBack(source, { kind: 'started', itemId: 'bd-auth.4' });
       assert.deepEqual(u, { ok: false, note: 'bd update bd-auth.4 failed (exit 1): Error: update failed (simulated)' });
@@ -138,6 +148,41 @@ describe('write-back to Beads through bd', () => {
       const before = bdCalls(project).length;
       assert.deepEqual(await writeBack({ ...source, writeBack: false }, { kind: 'started', itemId: 'bd-auth.5' }), { ok: true });
       assert.equal(bdCalls(project).length, before);
+    } finally {
+      restore();
+    }
+  });
+
+  it('is idempotent: a retried write-back closes, claims and comments nothing twice', async () => {
+    const project = beadsProject(fixture);
+    const restore = prependPath(fakeBdBin());
+    try {
+      const source: PlanSource = { kind: 'beads', epic: 'bd-auth', writeBack: true, cwd: project };
+      const events = [
+        { kind: 'started', itemId: 'bd-auth.2' },
+        { kind: 'merged', itemId: 'bd-auth.2', summary: 'Designed the mockups.', mergeCommit: SHA },
+        { kind: 'failed', itemId: 'bd-auth.3', reason: 'agent blocked: no test runner' },
+      ] as const;
+      for (const event of [...events, ...events]) assert.deepEqual(await writeBack(source, event), { ok: true }, event.kind);
+      const writes = bdCalls(project).filter((c) => c.argv[0] !== 'show').map((c) => c.argv[0]);
+      assert.deepEqual(writes, ['update', 'close', 'comments']);
+      const issues = bdIssues(project);
+      assert.equal(issues.get('bd-auth.2')!.status, 'closed', 'a closed issue is not reopened by a late claim');
+      assert.equal(issues.get('bd-auth.2')!.close_reason, `Designed the mockups. (merge ${SHA})`);
+      assert.equal((issues.get('bd-auth.3')!.comments as unknown[]).length, 1);
+    } finally {
+      restore();
+    }
+  });
+
+  it('passes ids that start with "-" after "--", so bd never reads them as flags', async () => {
+    const project = beadsProject(`${JSON.stringify({ _type: 'issue', id: '-odd', title: 'Odd id', status: 'open', issue_type: 'task' })}\n`);
+    const restore = prependPath(fakeBdBin());
+    try {
+      const source: PlanSource = { kind: 'beads', epic: 'e', writeBack: true, cwd: project };
+      assert.deepEqual(await writeBack(source, { kind: 'merged', itemId: '-odd', summary: '-n is not a flag', mergeCommit: SHA }), { ok: true });
+      assert.equal(bdIssues(project).get('-odd')!.status, 'closed');
+      assert.equal(bdIssues(project).get('-odd')!.close_reason, `-n is not a flag (merge ${SHA})`);
     } finally {
       restore();
     }

@@ -1,0 +1,26 @@
+/** What every plan source shares: the options of `overseer plan|run` and the importer contract. */
+import type { EpicPlan } from '../../common/plan';
+
+export interface SourceOptions {
+  /** `--repo`: the repository the plan runs on (native plans may name their own). */
+  repo?: string;
+  /** `--epic`: which epic of a multi-epic source (Beads). */
+  epic?: string;
+  /** `--session`: which ccw session when a `.workflow` folder has several. */
+  session?: string;
+  /** `--beads`: read the plan from `bd export` instead of a file. */
+  beads?: boolean;
+  /** `--ccw <dir>`: a claude-code-workflow session (or a `.workflow` folder), whatever the source looks like. */
+  ccw?: string;
+  cwd?: string;
+}
+
+export type SourceKind = 'native' | 'beads' | 'ccw';
+
+/** A plan source besides the native format (listed in `registry.ts`). */
+export interface Importer {
+  kind: SourceKind;
+  /** Whether this importer reads the given path (file or folder). */
+  accepts(source: string, isDirectory: boolean, head: string): boolean;
+  load(source: string | undefined, opts: SourceOptions): Promise<EpicPlan>;
+}

@@ -1,0 +1,98 @@
+/**
+ * The state every piece of the epic shares: the plan, its items and their statuses, the runs of their child
+ * workflows, the phase, and `dirty` (set by every change the dispatch loop must look at).
+ */
+import { ApplicationFailure, getExternalWorkflowHandle, upsertSearchAttributes, workflowInfo, type WorkflowInfo } from '@temporalio/workflow';
+import { criticalPathLengths } from '../common/dag';
+import { planProblems } from '../common/epic-commands';
+import { initialStatus, needsHuman, normalizeItems, type Statuses } from '../common/epic-dispatch';
+import { itemWorkflowId } from '../common/ids';
+import { withDefaultSettings, type EpicPlan, type EpicSettings, type WorkItem } from '../common/plan';
+import { OverseerAwaitingHuman, OverseerEpic, OverseerState } from '../common/search-attributes';
+import type { EpicPhase, ItemStatus } from '../common/status';
+import { coreActivities } from './activity-options';
+
+/** State carried across continue-as-new. */
+export interface EpicCarry {
+  statuses: Record<string, ItemStatus>;
+  runs: Record<string, number>;
+  paused: boolean;
+  startedAt: number;
+  validationRounds: number;
+  /** Items the validation added (follow-ups), with their place in the DAG. */
+  followUps?: WorkItem[];
+}
+
+export interface EpicContext {
+  /** The plan as given (continue-as-new passes it on unchanged). */
+  planInput: EpicPlan;
+  plan: EpicPlan;
+  settings: EpicSettings;
+  epicId: string;
+  info: WorkflowInfo;
+  core: ReturnType<typeof coreActivities>;
+  /** The plan's items and the follow-ups validation added. */
+  items: WorkItem[];
+  followUps: WorkItem[];
+  /** Critical path length per item (dispatch order). */
+  critical: Map<string, number>;
+  statuses: Statuses;
+  /** Run counter per item: reports and outcomes of an older run (superseded by a human) are ignored. */
+  runs: Record<string, number>;
+  startedAt: number;
+  paused: boolean;
+  phase: EpicPhase;
+  validationRounds: number;
+  keepWorktrees: boolean;
+  /** Something changed that the dispatch loop must look at. */
+  dirty: boolean;
+  /** What the search attributes show now (updated only when it changes). */
+  shown: { phase?: EpicPhase; human: string };
+}
+
+export function createEpicContext(planInput: EpicPlan, carry?: EpicCarry): EpicContext {
+  const plan: EpicPlan = { ...planInput, settings: withDefaultSettings(planInput.settings) };
+  const problems = planProblems(plan);
+  if (problems.length) throw ApplicationFailure.nonRetryable(`invalid plan: ${problems.join('; ')}`, 'InvalidPlan');
+  const items = normalizeItems([...plan.items, ...(carry?.followUps ?? [])]);
+  const statuses: Statuses = carry?.statuses ?? {};
+  for (const it of items) statuses[it.id] ??= initialStatus(it);
+  const paused = carry?.paused ?? false;
+  return {
+    planInput,
+    plan,
+    settings: plan.settings,
+    epicId: plan.epicId,
+    info: workflowInfo(),
+    core: coreActivities(plan.settings, '5m'),
+    items,
+    followUps: [...(carry?.followUps ?? [])],
+    critical: criticalPathLengths(items),
+    statuses,
+    runs: carry?.runs ?? {},
+    startedAt: carry?.startedAt ?? Date.now(),
+    paused,
+    phase: paused ? 'paused' : 'running',
+    validationRounds: carry?.validationRounds ?? 0,
+    keepWorktrees: false,
+    dirty: true,
+    shown: { human: '' },
+  };
+}
+
+/** Whether the id names one of the epic's items (a hand-typed signal may name anything). */
+export function known(ctx: EpicContext, id: string | undefined): id is string {
+  return typeof id === 'string' && Object.hasOwn(ctx.statuses, id);
+}
+
+export function childHandle(ctx: EpicContext, itemId: string) {
+  return getExternalWorkflowHandle(itemWorkflowId(ctx.epicId, itemId));
+}
+
+export function updateSearchAttributes(ctx: EpicContext): void {
+  upsertSearchAttributes([
+    { key: OverseerEpic, value: ctx.epicId },
+    { key: OverseerState, value: ctx.phase },
+    { key: OverseerAwaitingHuman, value: needsHuman(ctx.items, ctx.statuses, ctx.settings.approval) },
+  ]);
+}

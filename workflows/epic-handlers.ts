@@ -1,0 +1,13 @@
+/** Every message handler of the epic, registered before the first await (in this order). */
+import { registerAnswers } from './epic-answers';
+import { registerItemReports } from './epic-children';
+import { registerCommands } from './epic-human-commands';
+import type { EpicContext } from './epic-context';
+import { registerQueries } from './epic-queries';
+
+export function registerEpicHandlers(ctx: EpicContext): void {
+  registerItemReports(ctx);
+  registerQueries(ctx);
+  registerAnswers(ctx);
+  registerCommands(ctx);
+}

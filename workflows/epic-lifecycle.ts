@@ -1,0 +1,35 @@
+/** The epic's first and last steps: what an earlier run already merged, and the plan's source told of start and end. */
+import { allHandlersFinished, condition, log } from '@temporalio/workflow';
+import { mergedEarlier } from '../common/epic-commands';
+import { allGood, epicResult } from '../common/epic-dispatch';
+import type { EpicResult } from '../common/status';
+import { describe } from './messages';
+import { updateSearchAttributes, type EpicContext } from './epic-context';
+
+/** The first run (not after continue-as-new): started again with the same epic id, what is merged is not done twice. */
+export async function start(ctx: EpicContext): Promise<void> {
+  const { plan, epicId } = ctx;
+  const merged = await ctx.core.findMergedItems({ repoPath: plan.repo.path, targetBranch: plan.repo.targetBranch, epicId });
+  Object.assign(ctx.statuses, mergedEarlier(ctx.statuses, merged));
+  await sourceWriteBack(ctx, 'epic-started');
+}
+
+/** Every item is finished: the epic completes (all merged, done or skipped) or fails. */
+export async function complete(ctx: EpicContext): Promise<EpicResult> {
+  ctx.phase = allGood(ctx.items, ctx.statuses) ? 'completed' : 'failed';
+  updateSearchAttributes(ctx);
+  await condition(allHandlersFinished);
+  if (ctx.phase === 'completed') await sourceWriteBack(ctx, 'epic-completed');
+  return epicResult(ctx.epicId, ctx.phase, ctx.items, ctx.statuses, ctx.startedAt, Date.now());
+}
+
+/** The plan's source hears when the epic starts and completes (a ccw session turns `active`, then `completed`). */
+async function sourceWriteBack(ctx: EpicContext, kind: 'epic-started' | 'epic-completed'): Promise<void> {
+  const { source } = ctx.plan;
+  if (!source || source.kind === 'native') return;
+  try {
+    await ctx.core.writeBack(source, { kind });
+  } catch (err) {
+    log.warn(`write-back (${kind}) failed: ${describe(err)}`); // never fails the epic
+  }
+}

@@ -1,0 +1,23 @@
+/** The epic's queries: `status` (the whole epic) and `questions` (every open one). */
+import { setHandler } from '@temporalio/workflow';
+import { epicStatusQuery, questionsQuery } from '../common/api';
+import { isTerminalPhase, pendingQuestions, totalCost } from '../common/epic-dispatch';
+import type { EpicStatus } from '../common/status';
+import type { EpicContext } from './epic-context';
+
+export function registerQueries(ctx: EpicContext): void {
+  const { epicId, plan, items, statuses } = ctx;
+  setHandler(epicStatusQuery, (): EpicStatus => ({
+    epicId,
+    title: plan.title,
+    phase: ctx.phase,
+    repoPath: plan.repo.path,
+    targetBranch: plan.repo.targetBranch,
+    items: items.map((it) => ({ ...statuses[it.id] })),
+    startedAt: ctx.startedAt,
+    finishedAt: isTerminalPhase(ctx.phase) ? Date.now() : undefined,
+    validationRounds: ctx.validationRounds,
+    costUsd: totalCost(items, statuses),
+  }));
+  setHandler(questionsQuery, () => pendingQuestions(items, statuses));
+}

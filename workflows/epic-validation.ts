@@ -1,0 +1,65 @@
+/**
+ * A validation round (`settings.validation`): once every item is merged, the product manager checks the
+ * integrated result in an inspection worktree; the follow-ups it asks for join the same DAG.
+ */
+import { log } from '@temporalio/workflow';
+import { criticalPathLengths } from '../common/dag';
+import { followUpItems } from '../common/epic-commands';
+import { allGood } from '../common/epic-dispatch';
+import type { ValidationReport } from '../common/reports';
+import { describe } from './messages';
+import { agentActivities } from './activity-options';
+import { known, updateSearchAttributes, type EpicContext } from './epic-context';
+
+/** One validation round, when the plan asks for one; returns how many follow-up items it added. */
+export async function validate(ctx: EpicContext): Promise<number> {
+  const { settings, items, statuses } = ctx;
+  if (!settings.validation.enabled || !allGood(items, statuses) || ctx.validationRounds >= settings.validation.maxRounds) return 0;
+  ctx.validationRounds++;
+  ctx.phase = 'validating';
+  updateSearchAttributes(ctx);
+  const report = await runValidation(ctx);
+  if (!report || report.verdict !== 'needs_work' || !report.followUps.length) return 0;
+  const added = followUpItems(report.followUps, ctx.epicId, ctx.validationRounds, (id) => known(ctx, id));
+  for (const { item, status } of added) {
+    items.push(item);
+    ctx.followUps.push(item);
+    statuses[item.id] = status;
+  }
+  ctx.critical = criticalPathLengths(items);
+  ctx.phase = 'running';
+  ctx.dirty = true;
+  return added.length;
+}
+
+/** The validating session; undefined when it failed (validation is advice on finished work: merges stay). */
+async function runValidation(ctx: EpicContext): Promise<ValidationReport | undefined> {
+  const { plan, epicId, settings, items, statuses, core } = ctx;
+  const name = `_validation-${ctx.validationRounds}`;
+  const agent = agentActivities(settings);
+  try {
+    const wt = await core.prepareInspectionWorktree({ repoPath: plan.repo.path, epicId, name, targetBranch: plan.repo.targetBranch });
+    const res = await agent.runAgent({
+      epicId,
+      kind: 'validate',
+      cwd: wt.worktreePath,
+      repoPath: plan.repo.path,
+      targetBranch: plan.repo.targetBranch,
+      agent: settings.agent,
+      item: {
+        id: '_validation',
+        title: `Validate epic ${epicId}: ${plan.title}`,
+        description: items.map((it) => `- ${it.id}: ${it.title} (${statuses[it.id].state})`).join('\n'),
+        acceptance: items.flatMap((it) => it.acceptance),
+        dependsOn: [],
+        files: [],
+      },
+    });
+    return res.report as ValidationReport;
+  } catch (err) {
+    log.warn(`validation round ${ctx.validationRounds} failed: ${describe(err)}`);
+    return undefined;
+  } finally {
+    await core.removeWorktree({ repoPath: plan.repo.path, epicId, itemId: name, deleteBranch: false }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * How an item ends: merged (worktree and branch removed), or cancelled, skipped or failed. Each cleans up
+ * before it reports, because the epic may finish the moment the last item reports.
+ */
+import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation } from '@temporalio/workflow';
+import { describe } from './messages';
+import { outcome, setState, type ItemContext } from './item-context';
+import { ItemFailed, ItemSkipped, type ItemOutcome } from './item-types';
+import { writeBack } from './item-write-back';
+
+export async function finishMerged(ctx: ItemContext, summary: string): Promise<ItemOutcome> {
+  const { core, repoPath, epicId, item, status } = ctx;
+  await core.removeWorktree({ repoPath, epicId, itemId: item.id, deleteBranch: true });
+  await writeBack(ctx, { kind: 'merged', itemId: item.id, summary, mergeCommit: status.mergeCommit! });
+  status.finishedAt = Date.now();
+  await setState(ctx, 'merged', status.mergeCommit);
+  return outcome(ctx, 'merged');
+}
+
+/**
+ * The item ended early. Cancellation is rethrown (after cleaning up); a bug (any other error) too, so the
+ * workflow task retries. Item-level failures return: a `failed` item waits for a human on the epic.
+ */
+export async function finishEarly(ctx: ItemContext, err: unknown): Promise<ItemOutcome> {
+  const { status } = ctx;
+  if (isCancellation(err)) {
+    await CancellationScope.nonCancellable(() => cancelled(ctx));
+    throw err;
+  }
+  status.finishedAt = Date.now();
+  status.pendingQuestion = undefined;
+  if (err instanceof ItemSkipped) {
+    await setState(ctx, 'skipped', err.message);
+    if (ctx.worktree) await removeWorktreeKeepBranch(ctx);
+    return outcome(ctx, 'skipped', err.message);
+  }
+  const message = describe(err);
+  if (!(err instanceof ItemFailed) && !(err instanceof ActivityFailure) && !(err instanceof ApplicationFailure)) throw err; // a bug: let the task retry
+  await setState(ctx, 'failed', message);
+  await writeBack(ctx, { kind: 'failed', itemId: ctx.item.id, reason: message });
+  return outcome(ctx, 'failed', message);
+}
+
+async function cancelled(ctx: ItemContext): Promise<void> {
+  const { status, worktree } = ctx;
+  status.finishedAt = Date.now();
+  status.pendingQuestion = undefined;
+  // Clean up before saying "cancelled": the epic finishes once every item has said it.
+  if (worktree && !ctx.keepWorktree) await removeWorktreeKeepBranch(ctx);
+  await setState(ctx, 'cancelled', ctx.keepWorktree ? `cancelled; worktree kept at ${worktree}` : 'cancelled');
+}
+
+/** The branch stays (a human may want the work); the worktree goes. Best effort. */
+async function removeWorktreeKeepBranch(ctx: ItemContext): Promise<void> {
+  await ctx.core.removeWorktree({ repoPath: ctx.repoPath, epicId: ctx.epicId, itemId: ctx.item.id, deleteBranch: false }).catch(() => undefined);
+}

@@ -1,0 +1,122 @@
+/**
+ * The one context every phase of an item shares: the input, the status shown to humans, the activity proxies,
+ * what the message handlers received, and `setState`/`note`. Phases are plain functions of it.
+ */
+import { getExternalWorkflowHandle, log, upsertSearchAttributes, workflowInfo, type WorkflowInfo } from '@temporalio/workflow';
+import { itemUpdateSignal } from '../common/api';
+import type { MergeResult } from '../common/merge';
+import type { EpicSettings, WorkItem } from '../common/plan';
+import { OverseerAwaitingHuman, OverseerState } from '../common/search-attributes';
+import type { ItemState, ItemStatus, Question } from '../common/status';
+import { agentActivities, coreActivities, gateActivities } from './activity-options';
+import type { ItemOutcome, ItemOutcomeState, WorkItemInput } from './item-types';
+
+const HISTORY_LIMIT = 40;
+
+export interface ItemContext {
+  input: WorkItemInput;
+  item: WorkItem;
+  epicId: string;
+  settings: EpicSettings;
+  repoPath: string;
+  targetBranch: string;
+  info: WorkflowInfo;
+  core: ReturnType<typeof coreActivities>;
+  gates: ReturnType<typeof gateActivities>;
+  agent: ReturnType<typeof agentActivities>;
+  status: ItemStatus;
+  /** Set by prepare; empty until the worktree exists. */
+  worktree: string;
+  branch: string;
+  attemptsThisRun: number;
+  /** What the message handlers received. */
+  questions: Question[];
+  mergeResults: Map<string, MergeResult>;
+  /** requestId → why the queue holds it (shown in the status). */
+  mergeHolds: Map<string, string>;
+  approvedBy?: string;
+  keepWorktree: boolean;
+  /** Cost already counted per agent session (a resumed session reports its running total). */
+  sessionCosts: Map<string, number>;
+  questionSeq: number;
+  mergeSeq: number;
+}
+
+export function createItemContext(input: WorkItemInput): ItemContext {
+  const { item, settings } = input;
+  return {
+    input,
+    item,
+    epicId: input.epicId,
+    settings,
+    repoPath: input.repo.path,
+    targetBranch: input.repo.targetBranch,
+    info: workflowInfo(),
+    core: coreActivities(settings),
+    gates: gateActivities(settings),
+    agent: agentActivities(settings),
+    status: {
+      itemId: item.id,
+      title: item.title,
+      state: 'pending',
+      attempts: input.priorAttempts ?? 0,
+      costUsd: input.priorCostUsd ?? 0,
+      startedAt: Date.now(),
+      transcripts: [],
+      history: [],
+    },
+    worktree: '',
+    branch: '',
+    attemptsThisRun: 0,
+    questions: [],
+    mergeResults: new Map(),
+    mergeHolds: new Map(),
+    keepWorktree: false,
+    sessionCosts: new Map(),
+    questionSeq: 0,
+    mergeSeq: 0,
+  };
+}
+
+/** A line in the item's history (the status keeps the last few). */
+export function note(ctx: ItemContext, text: string): void {
+  ctx.status.history = [...(ctx.status.history ?? []), text].slice(-HISTORY_LIMIT);
+}
+
+/** The new state in the status and the search attributes; the epic hears of it when something changed. */
+export async function setState(ctx: ItemContext, state: ItemState, detail?: string): Promise<void> {
+  const { status } = ctx;
+  const changed = state !== status.state;
+  status.state = state;
+  status.detail = detail;
+  note(ctx, `${state}${detail ? `: ${detail}` : ''}`);
+  upsertSearchAttributes([
+    { key: OverseerState, value: state },
+    { key: OverseerAwaitingHuman, value: awaitingHuman(ctx) },
+  ]);
+  if (changed || detail) await report(ctx);
+}
+
+function awaitingHuman(ctx: ItemContext): boolean {
+  const { status, settings } = ctx;
+  return Boolean(status.pendingQuestion) || (status.state === 'approved' && settings.approval === 'before-merge' && !ctx.approvedBy);
+}
+
+async function report(ctx: ItemContext): Promise<void> {
+  try {
+    await getExternalWorkflowHandle(ctx.input.epicWorkflowId).signal(itemUpdateSignal, {
+      itemId: ctx.item.id,
+      run: ctx.input.run,
+      status: { ...ctx.status, history: undefined },
+    });
+  } catch (err) {
+    // The epic may be gone (terminated) or this item may run on its own; nothing else depends on it.
+    log.debug('could not report to the epic', { error: String(err) });
+  }
+}
+
+/** What the workflow returns to the epic. */
+export function outcome(ctx: ItemContext, state: ItemOutcomeState, error?: string): ItemOutcome {
+  const { status } = ctx;
+  return { itemId: ctx.item.id, state, mergeCommit: status.mergeCommit, attempts: status.attempts, costUsd: status.costUsd, error };
+}

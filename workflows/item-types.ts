@@ -1,0 +1,24 @@
+/** What an item workflow is given and what it returns, and the two ways a phase ends the item early. */
+import type { EpicSettings, PlanSource, WorkItem } from '../common/plan';
+
+export interface WorkItemInput {
+  epicId: string;
+  epicWorkflowId: string;
+  /** The epic's run counter for this item; updates of older runs are ignored by the epic. */
+  run: number;
+  item: WorkItem;
+  repo: { path: string; targetBranch: string };
+  settings: EpicSettings;
+  source?: PlanSource;
+  /** Attempts spent by earlier runs (a human retry gets a fresh budget; the total is shown). */
+  priorAttempts?: number;
+  /** Cost spent by earlier runs, carried into the status. */
+  priorCostUsd?: number;
+}
+
+export type { ItemOutcome, ItemOutcomeState } from '../common/status';
+
+/** Thrown inside the workflow to end the item as failed with a message a human can act on. */
+export class ItemFailed extends Error {}
+/** Thrown when a human chose to skip the item (merge-conflict question). */
+export class ItemSkipped extends Error {}
