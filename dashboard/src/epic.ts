@@ -82,18 +82,27 @@ export function epicPage(root: HTMLElement, epicId: string): () => void {
   const error = h('p', { class: 'error', role: 'alert' });
   root.append(head.el, error, questions.el, h('div', { class: 'epic-body' }, h('div', { class: 'graph-col' }, graph.el, legend()), panel.el), list, queue);
 
-  let layoutFor = '';
-  const ensureGraph = async (s: EpicStatus) => {
-    const ids = s.items.map((i) => i.itemId);
-    const key = ids.join('\n');
-    if (key === layoutFor || graph.has(ids)) return graph.update(s.items);
-    layoutFor = key;
+  // The layout is asked for at once, alongside the first snapshot, and again only when the set of items changes.
+  let drawing: Promise<void> | undefined;
+  let drawnFor = '';
+  const draw = (key: string) => {
+    drawnFor = key;
     const started = performance.now();
-    const layout = await getJSON<Layout>(`/api/epics/${encodeURIComponent(epicId)}/graph`);
-    graph.draw(layout);
-    graph.update(status?.items ?? s.items);
-    root.setAttribute('data-graph-ms', String(Math.round(performance.now() - started)));
-    root.setAttribute('data-graph-items', String(layout.nodes.length));
+    drawing = getJSON<Layout>(`/api/epics/${encodeURIComponent(epicId)}/graph`).then((layout) => {
+      graph.draw(layout);
+      if (status) graph.update(status.items);
+      root.setAttribute('data-graph-ms', String(Math.round(performance.now() - started)));
+      root.setAttribute('data-graph-items', String(layout.nodes.length));
+      root.setAttribute('data-layout-ms', String(layout.layoutMs));
+    });
+    return drawing;
+  };
+  draw('');
+  const ensureGraph = async (s: EpicStatus) => {
+    await drawing?.catch(() => undefined);
+    const ids = s.items.map((i) => i.itemId);
+    if (!graph.has(ids) && drawnFor !== ids.join('\n')) await draw(ids.join('\n'));
+    graph.update(s.items);
   };
 
   const onSnapshot = (data: unknown) => {

@@ -54,7 +54,8 @@ function loader(label: string, load: () => Promise<HTMLElement>): HTMLElement {
   return h('div', { class: 'loader' }, btn, out);
 }
 
-export function renderPanel(epicId: string, d: Detail): HTMLElement[] {
+/** What changes with the item's state: links, decisions, facts, history. */
+export function renderSummary(epicId: string, d: Detail): HTMLElement[] {
   const it = d.item;
   const wf = `epic/${epicId}/item/${it.itemId}`;
   return [
@@ -70,6 +71,13 @@ export function renderPanel(epicId: string, d: Detail): HTMLElement[] {
     facts(d),
     h('h3', {}, 'History'),
     it.history?.length ? h('ol', { class: 'history' }, ...it.history.map((l) => h('li', {}, l))) : h('p', {}, 'none yet'),
+  ];
+}
+
+/** Gate logs and transcripts: buttons that fetch them on request (kept as they are while their list is the same). */
+export function renderFiles(epicId: string, d: Detail): HTMLElement[] {
+  const it = d.item;
+  return [
     h('h3', {}, 'Gate logs'),
     d.gateLogs.length
       ? h('div', {}, ...d.gateLogs.map((name) => loader(`Show gate log ${name}`, async () => h('pre', { class: 'log' }, (await getJSON<{ text: string }>(`${base(epicId, it.itemId)}/gate-logs/${encodeURIComponent(name)}`)).text))))
@@ -88,13 +96,18 @@ export function renderPanel(epicId: string, d: Detail): HTMLElement[] {
 export class Panel {
   readonly el: HTMLElement;
   private readonly body: HTMLElement;
+  private readonly summary: HTMLElement;
+  private readonly files: HTMLElement;
+  private filesKey = '';
   private readonly heading: HTMLElement;
   itemId?: string;
   private lastKey = '';
 
   constructor(private readonly epicId: string, onClose: () => void) {
     this.heading = h('h2', { id: 'panel-h' }, '');
-    this.body = h('div', { class: 'panel-body' });
+    this.summary = h('div', {});
+    this.files = h('div', {});
+    this.body = h('div', { class: 'panel-body' }, this.summary, this.files);
     this.el = h(
       'aside',
       { class: 'panel', 'aria-labelledby': 'panel-h', hidden: true },
@@ -108,8 +121,9 @@ export class Panel {
     this.lastKey = '';
     this.heading.textContent = `${itemId}: ${title}`;
     this.el.hidden = false;
-    clear(this.body);
-    this.body.append(h('p', {}, 'Loading…'));
+    this.filesKey = '';
+    clear(this.files);
+    this.summary.replaceChildren(h('p', {}, 'Loading…'));
     await this.refresh(itemId);
     (this.el.querySelector('button') as HTMLButtonElement | null)?.focus();
   }
@@ -121,13 +135,14 @@ export class Panel {
     try {
       const d = await getJSON<Detail>(base(this.epicId, itemId));
       if (this.itemId !== itemId) return;
-      const open = new Set([...this.body.querySelectorAll('details[open]')].map((x) => x.textContent));
-      clear(this.body);
-      this.body.append(...renderPanel(this.epicId, d));
-      for (const x of this.body.querySelectorAll('details')) if (open.has(x.textContent)) x.open = true;
+      this.summary.replaceChildren(...renderSummary(this.epicId, d));
+      const filesKey = JSON.stringify([d.gateLogs, d.item.transcripts]);
+      if (filesKey !== this.filesKey) {
+        this.filesKey = filesKey;
+        this.files.replaceChildren(...renderFiles(this.epicId, d));
+      }
     } catch (err) {
-      clear(this.body);
-      this.body.append(h('p', { class: 'error', role: 'alert' }, err instanceof ApiError ? err.message : String(err)));
+      this.summary.replaceChildren(h('p', { class: 'error', role: 'alert' }, err instanceof ApiError ? err.message : String(err)));
     }
   }
 
