@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { Client } from '@temporalio/client';
 import { connect } from '../connection';
 import { startDashboard, type Dashboard } from '../dashboard/server';
+import { checkListen } from '../dashboard/security';
 
 export const DEFAULT_DASHBOARD_PORT = 8234;
 
@@ -27,6 +28,7 @@ export function registerDashboard(program: Command): void {
     .option('--port <port>', 'port to listen on', String(DEFAULT_DASHBOARD_PORT))
     .option('--host <address>', 'address to listen on (anything but loopback needs OVERSEER_DASHBOARD_TOKEN)', '127.0.0.1')
     .action(async (opts) => {
+      checkListen(opts.host, process.env.OVERSEER_DASHBOARD_TOKEN);
       const { client, connection, namespace } = await connect();
       try {
         const dashboard = await serveDashboard({ client, namespace, host: opts.host, port: Number(opts.port) });

@@ -52,14 +52,15 @@ function legend(): HTMLElement {
   return h('ul', { class: 'legend', 'aria-label': 'State colours' }, ...STATES.map(([s, words]) => h('li', { 'data-state': s }, h('span', { class: 'swatch', 'aria-hidden': 'true' }), `${s} — ${words}`)));
 }
 
-function itemTable(items: ItemStatus[], open: (id: string) => void): HTMLElement {
+function itemTable(epicId: string, items: ItemStatus[], open: (id: string) => void): HTMLElement {
   return h(
     'table',
     { class: 'items', 'aria-label': 'Items' },
-    h('thead', {}, h('tr', {}, ...['Item', 'Title', 'State', 'Attempts', 'Cost'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('thead', {}, h('tr', {}, ...['Item', 'Title', 'State', 'Attempts', 'Cost', 'Temporal'].map((t) => h('th', { scope: 'col' }, t)))),
     h('tbody', {}, ...items.map((i) => h('tr', { 'data-item-row': i.itemId, 'data-state': i.state },
       h('td', {}, h('button', { type: 'button', class: 'link', onclick: () => open(i.itemId), 'aria-label': `Open ${i.itemId}` }, i.itemId)),
-      h('td', {}, i.title), h('td', {}, i.state), h('td', {}, String(i.attempts)), h('td', {}, usd(i.costUsd))))),
+      h('td', {}, i.title), h('td', {}, i.state), h('td', {}, String(i.attempts)), h('td', {}, usd(i.costUsd)),
+      h('td', {}, h('a', { href: webUi(`epic/${epicId}/item/${i.itemId}`), target: '_blank', rel: 'noopener', 'aria-label': `${i.itemId} in the Temporal Web UI` }, 'Web UI'))))),
   );
 }
 
@@ -113,7 +114,7 @@ export function epicPage(root: HTMLElement, epicId: string): () => void {
     head.update(snap.status);
     questions.update(snap.questions);
     void ensureGraph(snap.status).catch((err) => (error.textContent = err instanceof ApiError ? err.message : String(err)));
-    list.replaceChildren(list.firstChild!, itemTable(snap.status.items, openItem));
+    list.replaceChildren(list.firstChild!, itemTable(epicId, snap.status.items, openItem));
     renderQueue(queue, snap.queue);
     const sel = panel.itemId && snap.status.items.find((i) => i.itemId === panel.itemId);
     if (sel) void panel.refresh(sel.itemId, JSON.stringify(sel));

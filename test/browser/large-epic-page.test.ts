@@ -8,7 +8,6 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Browser } from 'playwright-core';
 import type { Dashboard } from '../../client/dashboard/server';
 import { pauseSignal } from '../../common/api';
-import { cancelEpic } from '../../client/cancel';
 import type { WorkItem } from '../../common/plan';
 import { useTemporal } from '../helpers/temporal';
 import { makeRepo, tempDir } from '../helpers/repo';
@@ -59,8 +58,23 @@ describe('a 300-item epic in the browser', { skip: browserSkip() }, () => {
     await page.screenshot({ path: artifact('epic-300.png') });
     await page.getByRole('button', { name: 'Fit the graph to the window' }).click();
     await page.screenshot({ path: artifact('epic-300-fit.png') });
-    await page.close();
-    await cancelEpic(env.client, 'web-300', { keepWorktrees: false });
+
+    // Decisions on the big epic from the page: pause is refused (already paused), skip asks for a reason, cancel ends it.
+    const decide = async (name: string, reason?: string) => {
+      await page.getByRole('button', { name, exact: true }).click();
+      const dialog = page.getByRole('dialog');
+      if (reason !== undefined) await dialog.getByRole('textbox', { name: 'Reason for skipping' }).fill(reason);
+      await dialog.getByRole('button', { name: 'Confirm' }).click();
+    };
+    await decide('Pause epic web-300');
+    await page.locator('#outcome').filter({ hasText: 'Refused: epic web-300 is already paused' }).waitFor();
+    await page.locator('.node[data-item-id="i0"]').click();
+    await decide('Skip i0', 'done by hand');
+    await page.locator('.node[data-item-id="i0"][data-state="skipped"]').waitFor();
+    await page.locator('aside.panel').getByText('done by hand').waitFor();
+    await decide('Cancel epic web-300');
+    await page.locator('#epic-phase[data-phase="cancelled"]').waitFor({ timeout: 30_000 });
     await handle.result().catch(() => undefined);
+    await page.close();
   });
 });
