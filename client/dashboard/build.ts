@@ -3,7 +3,7 @@
  * it; the server also runs it on start whenever dist is missing or older than a source file, so `overseer
  * dashboard` and the tests never serve a stale page.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -28,20 +28,27 @@ export function isStale(): boolean {
   return newest(SRC_DIR) > oldestOut;
 }
 
+/** Builds into a scratch folder, then renames each file into dist: a server reading dist never sees half a file. */
 export async function buildDashboard(): Promise<void> {
   mkdirSync(DIST_DIR, { recursive: true });
-  await build({
-    entryPoints: { app: path.join(SRC_DIR, 'main.ts') },
-    outdir: DIST_DIR,
-    bundle: true,
-    format: 'esm',
-    target: ['es2022'],
-    minify: true,
-    sourcemap: false,
-    logLevel: 'warning',
-    loader: { '.css': 'css' },
-  });
-  copyFileSync(path.join(SRC_DIR, 'index.html'), path.join(DIST_DIR, 'index.html'));
+  const scratch = `${DIST_DIR}.tmp-${process.pid}-${Date.now()}`;
+  try {
+    await build({
+      entryPoints: { app: path.join(SRC_DIR, 'main.ts') },
+      outdir: scratch,
+      bundle: true,
+      format: 'esm',
+      target: ['es2022'],
+      minify: true,
+      sourcemap: false,
+      logLevel: 'warning',
+      loader: { '.css': 'css' },
+    });
+    copyFileSync(path.join(SRC_DIR, 'index.html'), path.join(scratch, 'index.html'));
+    for (const f of OUTPUTS) renameSync(path.join(scratch, f), path.join(DIST_DIR, f));
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 /** Builds only when needed. */
