@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Browser, Page } from 'playwright-core';
 import type { EpicResult } from '../../common/status';
+import { pauseSignal } from '../../common/api';
 import type { Dashboard } from '../../client/dashboard/server';
 import { useTemporal } from '../helpers/temporal';
 import { makeRepo, sh, tempDir } from '../helpers/repo';
@@ -24,6 +25,18 @@ const NO_REVIEW = { review: { enabled: false, maxRounds: 1 } };
 const nodeState = (page: Page, id: string) => page.locator(`.node[data-item-id="${id}"]`).getAttribute('data-state');
 const waitState = (page: Page, id: string, state: string, timeout = 60_000) =>
   page.locator(`.node[data-item-id="${id}"][data-state="${state}"]`).waitFor({ timeout });
+
+/** Every button, link, text box and item node in the page has an accessible name (keyboard and screen readers). */
+async function assertEveryControlNamed(page: Page): Promise<void> {
+  const unnamed = await page.evaluate(`[...document.querySelectorAll('button, a, input, textarea, select, [role=button]')]
+    .filter((el) => !el.closest('[hidden]'))
+    .filter((el) => {
+      const labelled = el.getAttribute('aria-label') || (el.id && document.querySelector('label[for="' + el.id + '"]')) || (el.getAttribute('aria-labelledby') && document.getElementById(el.getAttribute('aria-labelledby')));
+      return !labelled && !(el.textContent || '').trim();
+    })
+    .map((el) => el.outerHTML.slice(0, 120))`);
+  assert.deepEqual(unnamed, [], 'controls without an accessible name');
+}
 
 describe('the dashboard in a browser', { skip: browserSkip() }, () => {
   let browser: Browser;
@@ -60,6 +73,7 @@ describe('the dashboard in a browser', { skip: browserSkip() }, () => {
       assert.match(await page.locator(`.node[data-item-id="${it.id}"]`).textContent() ?? '', new RegExp(`${it.id}.*${it.title}`));
     }
     await page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 42));
+    await assertEveryControlNamed(page);
 
     const box = page.getByRole('textbox', { name: /Answer/ });
     await box.waitFor({ timeout: 60_000 });
@@ -90,8 +104,9 @@ describe('the dashboard in a browser', { skip: browserSkip() }, () => {
     assert.equal(result.phase, 'completed');
     assert.match(sh(repo, 'show', 'main:overseer-sim/b.answers.md'), /argon2/, 'the agent resumed with the answer');
 
-    // The item's panel: history with the answer, and the transcript rendered on request.
-    await page.locator('.node[data-item-id="b"]').click();
+    // The item's panel, opened from the keyboard: history with the answer, and the transcript rendered on request.
+    await page.locator('.node[data-item-id="b"]').focus();
+    await page.keyboard.press('Enter');
     const panel = page.locator('aside.panel');
     await panel.getByText(/answered by dashboard/).waitFor();
     assert.match(await panel.innerText(), /merged/);
@@ -102,6 +117,7 @@ describe('the dashboard in a browser', { skip: browserSkip() }, () => {
     assert.match(await transcript.innerText(), /session started/);
     assert.match(await transcript.innerText(), /tool call: /);
     assert.match(await transcript.innerText(), /ASSISTANT|assistant/);
+    await assertEveryControlNamed(page);
     await page.screenshot({ path: artifact('epic-page-panel.png'), fullPage: true });
     await page.close();
   });
@@ -130,6 +146,19 @@ describe('the dashboard in a browser', { skip: browserSkip() }, () => {
     await page.locator('#outcome').filter({ hasText: /Refused: cannot approve flaky: it is failed/ }).waitFor();
     await decide('Resume epic web-retry');
     await page.locator('#outcome').filter({ hasText: /Refused: cannot resume epic web-retry: it is not paused/ }).waitFor();
+
+    // A change made elsewhere (a signal from another client) is pushed to the page within 2 s, without a reload.
+    const signalled = Date.now();
+    await handle.signal(pauseSignal);
+    await page.locator('#epic-phase[data-phase="paused"]').waitFor({ timeout: 10_000 });
+    const pushedMs = Date.now() - signalled;
+    console.log(`# a pause sent by another client showed in the page after ${pushedMs} ms`);
+    assert.ok(pushedMs < 2000, `pushed within 2 s (took ${pushedMs} ms)`);
+    await decide('Pause epic web-retry');
+    await page.locator('#outcome').filter({ hasText: 'Refused: epic web-retry is already paused' }).waitFor();
+    await decide('Resume epic web-retry');
+    await page.locator('#outcome').filter({ hasText: 'epic web-retry: resume sent' }).waitFor();
+    await page.locator('#epic-phase[data-phase="awaiting_human"]').waitFor({ timeout: 10_000 });
 
     writeFileSync(marker, 'ok');
     await decide('Retry flaky');
