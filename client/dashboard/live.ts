@@ -1,7 +1,7 @@
 /**
  * The live feed behind server-sent events: one poll loop per topic (the epics list, or one epic) while anyone
  * listens, pushing a snapshot to every listener whenever it changes. Temporal has no change stream for queries,
- * so the server polls (every 500 ms by default) and the page only ever receives changes.
+ * so the server polls (an epic every 500 ms, the list of epics every second) and the page only receives changes.
  */
 export type Listener = (snapshot: unknown) => void;
 
@@ -18,8 +18,13 @@ export class LiveFeed {
 
   constructor(
     private readonly fetch: (topic: string) => Promise<unknown>,
-    private readonly everyMs = 500,
+    /** How often a topic is polled: a number for all, or per topic. */
+    private readonly everyMs: number | ((topic: string) => number) = 500,
   ) {}
+
+  private interval(topic: string): number {
+    return typeof this.everyMs === 'number' ? this.everyMs : this.everyMs(topic);
+  }
 
   /** Starts listening; the current snapshot comes at once if there is one. Returns the unsubscribe function. */
   subscribe(topic: string, listener: Listener): () => void {
@@ -57,7 +62,7 @@ export class LiveFeed {
       t.lastValue = value;
       for (const l of t.listeners) l(value);
     }
-    if (!t.stopped) t.timer = setTimeout(() => void this.poll(topic, t), this.everyMs);
+    if (!t.stopped) t.timer = setTimeout(() => void this.poll(topic, t), this.interval(topic));
   }
 
   close(): void {
