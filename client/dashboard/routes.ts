@@ -6,7 +6,7 @@ import { streamSSE } from 'hono/streaming';
 import { epicDag, itemDetail, epicStatus } from './epics';
 import { layoutDag } from './layout';
 import { gateLogs, readGateLog } from './logs';
-import { renderTranscript, tokenTotals } from './transcript';
+import { redact, renderTranscript, tokenTotals } from './transcript';
 import { answer, perform, Refused, type ActionRequest } from './actions';
 import { epicSnapshot, epicsSnapshot } from './snapshots';
 import type { LiveFeed } from './live';
@@ -49,7 +49,7 @@ async function item(ctx: ApiContext, epicId: string, itemId: string) {
   const repoPath = (await epicStatus(ctx.client, epicId)).repoPath;
   const files = detail.transcripts ?? [];
   return {
-    item: { ...detail, transcripts: files.map((f) => path.basename(f)) },
+    item: { ...detail, detail: detail.detail && redact(detail.detail), history: detail.history?.map(redact), transcripts: files.map((f) => path.basename(f)) },
     tokens: await tokenTotals(files),
     gateLogs: await gateLogs(repoPath, epicId, itemId),
   };

@@ -7,6 +7,7 @@ import type { MergeQueueStatus } from '../../common/merge';
 import type { EpicStatus, Question } from '../../common/status';
 import { queueWorkflowIdFor } from '../commands/queue';
 import { epicStatus, listEpics, withTimeout, type EpicSummary } from './epics';
+import { redact } from './transcript';
 
 export interface QueueView {
   workflowId: string;
@@ -55,7 +56,8 @@ export async function queueView(client: Client, repoPath: string): Promise<Queue
 /** The epic's status without anything read from a transcript (only the paths, which the panel asks for by index). */
 export async function epicSnapshot(client: Client, epicId: string): Promise<EpicSnapshot> {
   const status = await epicStatus(client, epicId);
-  const items = status.items.map((i) => ({ ...i, history: undefined, transcripts: i.transcripts?.map((t) => path.basename(t)) }));
+  // Details carry gate output tails: masked like transcripts.
+  const items = status.items.map((i) => ({ ...i, detail: i.detail && redact(i.detail), history: undefined, transcripts: i.transcripts?.map((t) => path.basename(t)) }));
   const questions = status.items.map((i) => i.pendingQuestion).filter((q): q is Question => Boolean(q && q.answer === undefined && !q.timedOut));
   return { status: { ...status, items }, questions, queue: await queueView(client, status.repoPath) };
 }
