@@ -42,7 +42,6 @@ export function epicStatus(client: Client, epicId: string): Promise<EpicStatus> 
   return withTimeout(client.workflow.getHandle(epicWorkflowId(epicId)).query(epicStatusQuery), 5000, `epic ${epicId}`);
 }
 
-const DONE = ['merged', 'done', 'skipped'];
 
 /** Every epic the visibility store knows (latest run of each), newest first, with its progress. */
 export async function listEpics(client: Client, limit = 100): Promise<EpicSummary[]> {
@@ -76,7 +75,7 @@ async function fillProgress(client: Client, row: EpicSummary): Promise<void> {
     row.title = s.title;
     row.phase = s.phase;
     row.total = s.items.length;
-    row.merged = s.items.filter((i) => DONE.includes(i.state)).length;
+    row.merged = s.items.filter((i) => i.state === 'merged').length;
     row.costUsd = s.costUsd;
   } catch {
     /* no worker to answer: keep what the visibility store says */

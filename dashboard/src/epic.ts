@@ -16,7 +16,6 @@ interface Snapshot {
   error?: string;
 }
 
-const DONE = ['merged', 'done', 'skipped'];
 
 function header(epicId: string): { el: HTMLElement; update: (s: EpicStatus) => void } {
   const title = h('h1', {}, `Epic ${epicId}`);
@@ -37,11 +36,12 @@ function header(epicId: string): { el: HTMLElement; update: (s: EpicStatus) => v
     outcomeRegion(),
   );
   const update = (s: EpicStatus) => {
-    const merged = s.items.filter((i) => DONE.includes(i.state)).length;
+    const merged = s.items.filter((i) => i.state === 'merged').length;
+    const settled = s.items.filter((i) => i.state === 'skipped' || i.state === 'done').length;
     title.textContent = `${s.epicId}: ${s.title}`;
     summary.replaceChildren(
       h('span', { class: `phase phase-${s.phase}`, 'data-phase': s.phase, id: 'epic-phase' }, s.phase),
-      ` · ${merged}/${s.items.length} merged · ${usd(s.costUsd)} · ${s.repoPath} → ${s.targetBranch}`,
+      ` · ${merged}/${s.items.length} merged${settled ? ` (+${settled} skipped or done in source)` : ''} · ${usd(s.costUsd)} · ${s.repoPath} → ${s.targetBranch}`,
     );
     document.title = `Overseer — ${s.epicId} (${s.phase})`;
   };
