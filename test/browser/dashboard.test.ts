@@ -63,6 +63,7 @@ describe('the dashboard in a browser', { skip: browserSkip() }, () => {
     const row = page.locator('tr[data-epic-id="web-q"]');
     await row.waitFor();
     assert.match(await row.innerText(), /web-q/);
+    assert.match(await row.innerText(), /\/4/, 'progress merged/total');
     await page.getByRole('link', { name: 'web-q', exact: true }).click();
     await page.waitForURL(/\/epic\/web-q$/);
     await page.locator('.node').nth(3).waitFor();
@@ -83,6 +84,12 @@ describe('the dashboard in a browser', { skip: browserSkip() }, () => {
     assert.equal(await nodeState(page, 'b'), 'awaiting_answer');
     await waitState(page, 'a', 'merged');
     await page.screenshot({ path: artifact('epic-page.png'), fullPage: true });
+    // Meanwhile the front page marks the epic as needing a human (OverseerAwaitingHuman, eventually consistent).
+    const front = await browser.newPage({ viewport: { width: 1200, height: 400 } });
+    await front.goto(dashboard.url);
+    await front.locator('tr[data-epic-id="web-q"] .human').filter({ hasText: 'needs a human' }).waitFor({ timeout: 30_000 });
+    await front.screenshot({ path: artifact('front-page.png') });
+    await front.close();
 
     // Refused: an empty answer, with the server's message.
     await page.getByRole('button', { name: 'Answer', exact: true }).click();
