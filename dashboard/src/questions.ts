@@ -40,7 +40,7 @@ export class Questions {
       h('p', { class: 'q-meta' }, `${q.itemId} asks (${q.kind === 'merge_conflict' ? 'merge conflict' : 'agent'}, ${q.questionId}):`),
       h('p', { class: 'q-text' }, q.question),
       q.options?.length ? h('div', { class: 'options', role: 'group', 'aria-label': 'Options' }, ...q.options.map((o) => h('button', { type: 'button', 'aria-label': `Use option ${o}`, onclick: () => (box.value = o) }, o))) : null,
-      q.context ? h('details', {}, h('summary', {}, 'Context'), h('pre', {}, q.context)) : null,
+      q.context ? h('details', { open: true }, h('summary', {}, 'Context'), h('pre', {}, q.context)) : null,
       box,
       send,
       error,
