@@ -8,6 +8,7 @@ import { registerPlan } from './commands/plan';
 import { registerDemo } from './commands/demo';
 import { registerHumans } from './commands/humans';
 import { registerQueue } from './commands/queue';
+import { registerDashboard } from './commands/dashboard';
 
 export function buildProgram(): Command {
   const program = new Command('overseer')
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerPlan(program);
   registerHumans(program);
   registerQueue(program);
+  registerDashboard(program);
   registerDemo(program);
   return program;
 }

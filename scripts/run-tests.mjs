@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The test runner: node's own (node:test) through tsx. Tiers:
-//   default  unit, workflow and e2e tests (real Temporal dev server, real git, simulated agent)
+//   default  unit, workflow, e2e and browser tests (real Temporal dev server, real git, simulated agent; the
+//            browser tests drive Debian's chromium through playwright-core)
 //   claude   the real Claude Code CLI against a scripted Messages API on 127.0.0.1
 // Extra arguments are test files or folders to run instead.
 import { spawnSync } from 'node:child_process';
@@ -10,7 +11,7 @@ import path from 'node:path';
 const args = process.argv.slice(2);
 const tierIdx = args.indexOf('--tier');
 const tier = tierIdx >= 0 ? args.splice(tierIdx, 2)[1] : 'default';
-const dirs = { default: ['test/unit', 'test/workflow', 'test/e2e'], claude: ['test/claude'] }[tier];
+const dirs = { default: ['test/unit', 'test/workflow', 'test/e2e', 'test/browser'], claude: ['test/claude'] }[tier];
 if (!dirs) {
   console.error(`unknown tier ${tier}`);
   process.exit(2);

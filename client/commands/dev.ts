@@ -8,6 +8,7 @@ import { startDev } from '../../workers/dev';
 import { createWorkers, runWorkers } from '../../workers/worker';
 import { connectConfig } from '../connection';
 import { TASK_QUEUE, AGENT_TASK_QUEUE } from '../../common/ids';
+import { DEFAULT_DASHBOARD_PORT, serveDashboard } from './dashboard';
 
 export const DEFAULT_DB = path.join(os.homedir(), '.overseer', 'temporal-dev.db');
 
@@ -23,6 +24,7 @@ export function registerDev(program: Command): void {
     .option('--ui-port <port>', 'Web UI port', '8233')
     .option('--db <file>', 'SQLite file that keeps every run across restarts', DEFAULT_DB)
     .option('--max-sessions <n>', 'concurrent agent sessions', '4')
+    .option('--dashboard-port <port>', 'port of the dashboard (on 127.0.0.1)', String(DEFAULT_DASHBOARD_PORT))
     .action(async (opts) => {
       const dev = await startDev({
         port: Number(opts.port),
@@ -33,8 +35,13 @@ export function registerDev(program: Command): void {
       });
       console.log(`Temporal dev server on ${dev.address} (state in ${path.resolve(opts.db)})`);
       console.log(`Web UI: ${dev.uiUrl}`);
+      const dashboard = await serveDashboard({ client: dev.env.client, namespace: 'default', port: Number(opts.dashboardPort), uiBase: dev.uiUrl }).catch((err: Error) => {
+        console.warn(`the dashboard did not start (${err.message}); the dev server and worker run without it`);
+        return undefined;
+      });
       console.log(`Overseer worker polling task queues ${TASK_QUEUE} and ${AGENT_TASK_QUEUE}. Ctrl-C to stop.`);
       await dev.done;
+      await dashboard?.close();
       console.log('worker stopped; stopping the dev server');
       await dev.stop();
     });

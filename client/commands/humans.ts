@@ -46,7 +46,7 @@ export function whyRejected(err: unknown, epicId: string, itemId: string): strin
   return err instanceof Error ? err.message || err.name : String(err);
 }
 
-type Decision = 'retry' | 'skip' | 'cancel' | 'approve';
+export type Decision = 'retry' | 'skip' | 'cancel' | 'approve';
 /** The item states each decision applies to (the epic ignores the others; the CLI says so instead). */
 const DECIDABLE: Record<Decision, { ok: (s: ItemState) => boolean; why: string }> = {
   retry: { ok: (s) => s === 'failed' || s === 'cancelled', why: 'only failed or cancelled items can be retried' },
@@ -56,7 +56,7 @@ const DECIDABLE: Record<Decision, { ok: (s: ItemState) => boolean; why: string }
 };
 
 /** Refuses a decision on an item the epic does not have, or in a state where the epic would ignore it. */
-async function checkDecision(handle: import('@temporalio/client').WorkflowHandle, epicId: string, itemId: string, decision: Decision): Promise<void> {
+export async function checkDecision(handle: import('@temporalio/client').WorkflowHandle, epicId: string, itemId: string, decision: Decision): Promise<void> {
   let items;
   try {
     items = (await handle.query(epicStatusQuery)).items;
