@@ -62,3 +62,37 @@ export function applyBudgetChange(current: BudgetSettings | undefined, spentUsd:
   if (value < spentUsd) return { error: `budget $${value.toFixed(2)} is lower than what the epic has already spent ($${spentUsd.toFixed(2)})` };
   return { epicUsd: round(value) };
 }
+
+/** The epic's budget while it runs: the limits (raised by `overseer budget`), and what each live item was last told. */
+export interface EpicBudgetState {
+  epicUsd?: number;
+  itemUsd?: number;
+  /** Raised limits of single items. */
+  items: Record<string, number>;
+  /** What each item was last sent (`epicRemaining|itemUsd`), so an unchanged budget is not sent again. */
+  sent: Record<string, string>;
+}
+
+export function createEpicBudget(settings: BudgetSettings | undefined, carried?: EpicBudgetState): EpicBudgetState {
+  return carried ?? { epicUsd: settings?.epicUsd, itemUsd: settings?.itemUsd, items: {}, sent: {} };
+}
+
+export function hasBudget(b: EpicBudgetState): boolean {
+  return b.epicUsd !== undefined || b.itemUsd !== undefined || Object.keys(b.items).length > 0;
+}
+
+/** What remains of the epic's limit, or undefined without one. */
+export function epicRemaining(b: EpicBudgetState, spentUsd: number): number | undefined {
+  return b.epicUsd === undefined ? undefined : round(Math.max(0, b.epicUsd - spentUsd));
+}
+
+export function epicBudgetSpent(b: EpicBudgetState, spentUsd: number): boolean {
+  const left = epicRemaining(b, spentUsd);
+  return left !== undefined && left < BUDGET_EPSILON_USD;
+}
+
+/** Whether the budget holds the epic: its own is spent while work remains, or an item waits for a raise. */
+export function budgetHolds(b: EpicBudgetState, spentUsd: number, unfinished: { state: string; detail?: string }[]): boolean {
+  if (!unfinished.length) return false;
+  return epicBudgetSpent(b, spentUsd) || unfinished.some((s) => s.state === 'waiting' && (s.detail ?? '').startsWith('budget:'));
+}

@@ -125,9 +125,10 @@ function simulatedEvents(): Ev[] {
     ...run('busy', 'implement'),
     ...run('over', 'implement'),
     ...run('locked', 'implement'),
-    ...run('limited', 'implement'),
     ...run('ok', 'implement', '--resume', '6f1c1f64-7f8e-4a52-9d0e-0a7a4b1d2c3e'),
     ...run('ok', 'implement', '--disallowedTools', 'Bash'),
+    // Last: the limit holds the whole (simulated) account for a second.
+    ...run('limited', 'implement'),
   ];
 }
 
