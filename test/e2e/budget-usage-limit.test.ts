@@ -92,7 +92,7 @@ describe('budgets', () => {
 });
 
 describe('usage limits', () => {
-  it('one limit stops every new session until the reset; the limited item resumes its same session after it, across a worker restart', async () => {
+  it('one limit stops every new session until the reset; the limited item resumes its same session after it, across a worker restart', async (t) => {
     const repo = makeRepo('limit');
     const agent = fakeAgent({
       defaults: { '*': { delayMs: 600 } },
@@ -126,6 +126,11 @@ describe('usage limits', () => {
     assert.equal(l2.length, 2, 'l2: limited once, then resumed once');
     assert.ok(l2[1].resumed && l2[1].sessionId === l2[0].sessionId && !l2[1].limited, 'the same session resumed after the reset');
     assert.ok(l2[1].t >= resetAt, 'not before the reset');
+    // Figures for the README (not asserted: timings belong in bench/): the last session start after the limit was
+    // reported, and how long after the reset the limited session ran again.
+    const { resetsAt } = JSON.parse(readFileSync(path.join(`${agent.scenarioFile}.state`, 'account-limit.json'), 'utf8')) as { resetsAt: number };
+    const lastStart = Math.max(...starts.filter((s) => s.t >= limitedAt && s.t < resetsAt * 1000).map((s) => s.t));
+    t.diagnostic(`usage limit: last new session start ${lastStart - limitedAt} ms after the limit was reported; resumed ${l2[1].t - resetsAt * 1000} ms after resetsAt`);
     assert.equal(starts.filter((s) => s.limited).length, starts.filter((s) => s.t >= limitedAt && s.t < limitedAt + 500 && s.limited).length, 'only sessions already under way met the limit');
   });
 
