@@ -3,7 +3,7 @@
  * activities and the client. `define*` are pure; importing @temporalio/workflow here is safe outside workflows.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { AnswerInput, EpicStatus, ItemStatus, ItemUpdate, Question } from './status';
+import type { BudgetView, AnswerInput, EpicStatus, ItemStatus, ItemUpdate, Question } from './status';
 import type { MergeQueueStatus, MergeRequest, MergeResult } from './merge';
 
 // Item and epic
@@ -21,6 +21,14 @@ export const retryItemSignal = defineSignal<[{ itemId: string }]>('retryItem');
 export const skipItemSignal = defineSignal<[{ itemId: string; reason?: string }]>('skipItem');
 export const cancelItemSignal = defineSignal<[{ itemId: string }]>('cancelItem');
 export const approveSignal = defineSignal<[{ itemId: string; approvedBy?: string }]>('approve');
+/** A raise of the epic's budget (`add` or `set`, USD), or of one item's with `itemId`. */
+export interface BudgetRaise {
+  add?: number;
+  set?: number;
+  itemId?: string;
+}
+export const setBudgetUpdate = defineUpdate<BudgetView, [BudgetRaise]>('setBudget');
+export const budgetQuery = defineQuery<BudgetView>('budget');
 /** Sent before cancelling an epic (`overseer cancel --keep-worktrees`); passed on to its items. */
 export const cancelOptionsSignal = defineSignal<[{ keepWorktrees: boolean }]>('cancelOptions');
 /** Internal: an item workflow reporting its state to the epic. */
@@ -29,6 +37,15 @@ export const itemUpdateSignal = defineSignal<[ItemUpdate]>('itemUpdate');
 // Item only (internal)
 export const mergeResultSignal = defineSignal<[MergeResult]>('mergeResult');
 export const itemApproveSignal = defineSignal<[{ approvedBy?: string }]>('approve');
+/** What an item may spend, sent by the epic whenever it changes (only when the plan sets a budget). */
+export interface ItemBudget {
+  /** The epic's limit and what all its items had spent when this was sent. */
+  epicUsd?: number;
+  epicSpentUsd?: number;
+  /** The item's own limit (settings.budget.itemUsd, or a raise for this item). */
+  itemUsd?: number;
+}
+export const itemBudgetSignal = defineSignal<[ItemBudget]>('budget');
 
 // Merge queue
 export const enqueueSignal = defineSignal<[MergeRequest]>('enqueue');

@@ -37,7 +37,12 @@ const agentSchema = z
     maxRetries: z.number().int().min(0).optional(),
     retryInterval: duration.optional(),
     env: envNames.optional(),
+    onUsageLimit: z.enum(['wait', 'fail']).optional(),
   })
+  .strict();
+
+const budgetSchema = z
+  .object({ epicUsd: z.number().positive().optional(), itemUsd: z.number().positive().optional() })
   .strict();
 
 const settingsSchema = z
@@ -57,6 +62,7 @@ const settingsSchema = z
     mergeHoldRetry: duration.optional(),
     heartbeatTimeout: duration.optional(),
     env: envNames.optional(),
+    budget: budgetSchema.optional(),
   })
   .strict();
 
@@ -187,6 +193,7 @@ function mergeSettings(s: PlanFile['settings']): EpicSettings {
       maxRetries: agent.maxRetries ?? d.agent.maxRetries,
       retryInterval: agent.retryInterval ?? d.agent.retryInterval,
       ...(agent.env && { env: agent.env }),
+      ...(agent.onUsageLimit && { onUsageLimit: agent.onUsageLimit }),
     },
     validation: {
       enabled: s?.validation?.enabled ?? d.validation.enabled,
@@ -196,6 +203,7 @@ function mergeSettings(s: PlanFile['settings']): EpicSettings {
     mergeHoldRetry: s?.mergeHoldRetry ?? d.mergeHoldRetry,
     heartbeatTimeout: s?.heartbeatTimeout ?? d.heartbeatTimeout,
     ...(s?.env && { env: s.env }),
+    ...(s?.budget && { budget: s.budget }),
   };
 }
 

@@ -29,6 +29,8 @@ export interface AgentSettings {
   retryInterval: DurationString;
   /** Names of worker variables the sessions get besides the default environment (README, Environments). */
   env?: string[];
+  /** When the account's usage limit is hit: wait for its reset and resume the same session (default), or fail. */
+  onUsageLimit?: 'wait' | 'fail';
 }
 
 export interface ValidationSettings {
@@ -66,6 +68,8 @@ export interface EpicSettings {
   heartbeatTimeout: DurationString;
   /** Names of worker variables gates and sessions get besides the default environment (README, Environments). */
   env?: string[];
+  /** USD limits for the whole epic and for each item (common/budget.ts); a raise goes through `overseer budget`. */
+  budget?: { epicUsd?: number; itemUsd?: number };
 }
 
 export interface WorkItem {

@@ -1,4 +1,5 @@
 /** Item states and the status snapshots returned by the `status` queries (DESIGN §3). */
+import type { Usage } from './usage';
 
 export type ItemState =
   | 'pending'
@@ -15,6 +16,8 @@ export type ItemState =
   | 'blocked'
   | 'skipped'
   | 'cancelled'
+  /** Held by a limit, not by a person's decision: the budget is spent, or the account's usage limit (detail says which). */
+  | 'waiting'
   /** Already complete in the plan's source (closed Beads issue, completed ccw task); never run. */
   | 'done';
 
@@ -66,6 +69,10 @@ export interface ItemStatus {
   pendingQuestion?: Question;
   mergeCommit?: string;
   costUsd: number;
+  /** Tokens and cost of the item's sessions, in all (per model in `usage.byModel`). */
+  usage?: Usage;
+  /** Each session of the item with what it used (the latest few). */
+  sessions?: SessionUsage[];
   startedAt?: number;
   finishedAt?: number;
   /** Version string reported by the agent CLI (from its init event). */
@@ -75,6 +82,22 @@ export interface ItemStatus {
   /** Failed write-backs to the plan source (never fail the item). */
   writeBackErrors?: string[];
   history?: string[];
+}
+
+export interface SessionUsage {
+  sessionId: string;
+  kind: string;
+  usage: Usage;
+}
+
+/** The epic's budget (`overseer budget <epicId>`): the limits, what was spent, what remains. */
+export interface BudgetView {
+  epicUsd?: number;
+  itemUsd?: number;
+  /** Raised limits of single items. */
+  items?: Record<string, number>;
+  spentUsd: number;
+  remainingUsd?: number;
 }
 
 export type EpicPhase = 'running' | 'paused' | 'awaiting_human' | 'validating' | 'completed' | 'failed' | 'cancelled';
@@ -90,6 +113,9 @@ export interface EpicStatus {
   finishedAt?: number;
   validationRounds: number;
   costUsd: number;
+  /** Tokens and cost of every item's sessions. */
+  usage?: Usage;
+  budget?: BudgetView;
 }
 
 export interface EpicResult {

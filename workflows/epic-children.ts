@@ -14,6 +14,7 @@ import { itemWorkflowId, TASK_QUEUE } from '../common/ids';
 import type { WorkItem } from '../common/plan';
 import { OverseerAwaitingHuman, OverseerEpic, OverseerState } from '../common/search-attributes';
 import { describe } from './messages';
+import { budgetKey, itemBudgetFor } from './epic-budget';
 import { workItemWorkflow, type WorkItemInput } from './work-item';
 import { childHandle, known, type EpicContext } from './epic-context';
 
@@ -31,6 +32,8 @@ export async function startItem(ctx: EpicContext, it: WorkItem): Promise<void> {
   const run = (runs[it.id] ?? 0) + 1;
   runs[it.id] = run;
   const prev = statuses[it.id];
+  const budget = itemBudgetFor(ctx, it.id);
+  if (budget) ctx.budget.sent[it.id] = budgetKey(budget);
   statuses[it.id] = { ...prev, state: 'running', detail: 'starting', startedAt: Date.now() };
   const input: WorkItemInput = {
     epicId,
@@ -42,6 +45,8 @@ export async function startItem(ctx: EpicContext, it: WorkItem): Promise<void> {
     source: ctx.plan.source,
     priorAttempts: prev.attempts,
     priorCostUsd: prev.costUsd,
+    ...(prev.usage && { priorUsage: prev.usage }),
+    ...(budget && { budget }),
   };
   try {
     const handle = await startChild(workItemWorkflow, {

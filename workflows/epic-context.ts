@@ -3,9 +3,11 @@
  * workflows, the phase, and `dirty` (set by every change the dispatch loop must look at).
  */
 import { ApplicationFailure, getExternalWorkflowHandle, upsertSearchAttributes, workflowInfo, type WorkflowInfo } from '@temporalio/workflow';
+import { budgetHolds, createEpicBudget, type EpicBudgetState } from '../common/budget';
 import { criticalPathLengths } from '../common/dag';
 import { planProblems } from '../common/epic-commands';
-import { initialStatus, needsHuman, normalizeItems, type Statuses } from '../common/epic-dispatch';
+import { initialStatus, needsHuman, normalizeItems, totalCost, type Statuses } from '../common/epic-dispatch';
+import { isTerminal } from '../common/status';
 import { itemWorkflowId } from '../common/ids';
 import { withDefaultSettings, type EpicPlan, type EpicSettings, type WorkItem } from '../common/plan';
 import { OverseerAwaitingHuman, OverseerEpic, OverseerState } from '../common/search-attributes';
@@ -21,6 +23,8 @@ export interface EpicCarry {
   validationRounds: number;
   /** Items the validation added (follow-ups), with their place in the DAG. */
   followUps?: WorkItem[];
+  /** The budget with its raises (only when the plan sets one). */
+  budget?: EpicBudgetState;
 }
 
 export interface EpicContext {
@@ -48,6 +52,7 @@ export interface EpicContext {
   dirty: boolean;
   /** What the search attributes show now (updated only when it changes). */
   shown: { phase?: EpicPhase; human: string };
+  budget: EpicBudgetState;
 }
 
 export function createEpicContext(planInput: EpicPlan, carry?: EpicCarry): EpicContext {
@@ -77,6 +82,7 @@ export function createEpicContext(planInput: EpicPlan, carry?: EpicCarry): EpicC
     keepWorktrees: false,
     dirty: true,
     shown: { human: '' },
+    budget: createEpicBudget(plan.settings.budget, carry?.budget),
   };
 }
 
@@ -93,6 +99,12 @@ export function updateSearchAttributes(ctx: EpicContext): void {
   upsertSearchAttributes([
     { key: OverseerEpic, value: ctx.epicId },
     { key: OverseerState, value: ctx.phase },
-    { key: OverseerAwaitingHuman, value: needsHuman(ctx.items, ctx.statuses, ctx.settings.approval) },
+    { key: OverseerAwaitingHuman, value: needsHuman(ctx.items, ctx.statuses, ctx.settings.approval) || budgetHold(ctx) },
   ]);
+}
+
+/** The budget holds the epic (its own is spent with work left, or an item waits for a raise). */
+export function budgetHold(ctx: EpicContext): boolean {
+  const unfinished = ctx.items.map((it) => ctx.statuses[it.id]).filter((s) => !isTerminal(s.state));
+  return budgetHolds(ctx.budget, totalCost(ctx.items, ctx.statuses), unfinished);
 }

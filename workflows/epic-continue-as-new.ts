@@ -3,6 +3,7 @@
  * workflow id, so the next run hears them; it gets the statuses, runs and follow-ups, and the plan as given.
  */
 import { allHandlersFinished, condition, continueAsNew } from '@temporalio/workflow';
+import { hasBudget } from '../common/budget';
 import type { EpicResult } from '../common/status';
 import type { EpicCarry, EpicContext } from './epic-context';
 
@@ -17,5 +18,6 @@ export async function continueAsNewNow(ctx: EpicContext): Promise<never> {
     startedAt,
     validationRounds,
     followUps,
+    ...(hasBudget(ctx.budget) && { budget: ctx.budget }),
   });
 }

@@ -1,6 +1,7 @@
 /** Every message handler of the epic, registered before the first await (in this order). */
 import { registerAnswers } from './epic-answers';
 import { registerItemReports } from './epic-children';
+import { registerBudget } from './epic-budget';
 import { registerCommands } from './epic-human-commands';
 import type { EpicContext } from './epic-context';
 import { registerQueries } from './epic-queries';
@@ -10,4 +11,5 @@ export function registerEpicHandlers(ctx: EpicContext): void {
   registerQueries(ctx);
   registerAnswers(ctx);
   registerCommands(ctx);
+  registerBudget(ctx);
 }

@@ -3,25 +3,30 @@
  * outcome, a human's command), until every item is finished and none failed.
  */
 import { condition, workflowInfo } from '@temporalio/workflow';
-import { blockingChanges, humanAttentionKey, itemsToStart, liveCount, progress, waitingPhase } from '../common/epic-dispatch';
+import { epicBudgetSpent } from '../common/budget';
+import { blockingChanges, humanAttentionKey, itemsToStart, liveCount, progress, totalCost, waitingPhase } from '../common/epic-dispatch';
+import { pushBudgets } from './epic-budget';
 import { startItem } from './epic-children';
 import { continueAsNewNow } from './epic-continue-as-new';
-import { updateSearchAttributes, type EpicContext } from './epic-context';
+import { budgetHold, updateSearchAttributes, type EpicContext } from './epic-context';
 
 export async function dispatchUntilDone(ctx: EpicContext): Promise<void> {
   for (;;) {
     Object.assign(ctx.statuses, blockingChanges(ctx.items, ctx.statuses));
-    if (!ctx.paused) {
+    if (!ctx.paused && !epicBudgetSpent(ctx.budget, totalCost(ctx.items, ctx.statuses))) {
       // In dispatch order, while fewer than `maxParallel` run (each start counts at once).
       for (const it of itemsToStart(ctx.items, ctx.critical, ctx.statuses, ctx.settings.phaseBarriers)) {
         if (liveCount(ctx.items, ctx.statuses) >= ctx.settings.maxParallel) break;
         await startItem(ctx, it);
       }
     }
+    await pushBudgets(ctx);
     const p = progress(ctx.items, ctx.statuses);
     if (p.done) return;
     ctx.phase = waitingPhase(ctx.paused, p, liveCount(ctx.items, ctx.statuses));
-    const human = humanAttentionKey(ctx.items, ctx.statuses, ctx.settings.approval);
+    const held = budgetHold(ctx);
+    if (held && ctx.phase === 'running') ctx.phase = 'awaiting_human';
+    const human = humanAttentionKey(ctx.items, ctx.statuses, ctx.settings.approval) + (held ? '|budget' : '');
     if (ctx.phase !== ctx.shown.phase || human !== ctx.shown.human) {
       updateSearchAttributes(ctx);
       ctx.shown = { phase: ctx.phase, human };

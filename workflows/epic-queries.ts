@@ -3,6 +3,9 @@ import { setHandler } from '@temporalio/workflow';
 import { epicStatusQuery, questionsQuery } from '../common/api';
 import { isTerminalPhase, pendingQuestions, totalCost } from '../common/epic-dispatch';
 import type { EpicStatus } from '../common/status';
+import { hasBudget } from '../common/budget';
+import { sumUsage } from '../common/usage';
+import { budgetView } from './epic-budget';
 import type { EpicContext } from './epic-context';
 
 export function registerQueries(ctx: EpicContext): void {
@@ -18,6 +21,8 @@ export function registerQueries(ctx: EpicContext): void {
     finishedAt: isTerminalPhase(ctx.phase) ? Date.now() : undefined,
     validationRounds: ctx.validationRounds,
     costUsd: totalCost(items, statuses),
+    ...(items.some((it) => statuses[it.id].usage) && { usage: sumUsage(items.map((it) => statuses[it.id].usage)) }),
+    ...(hasBudget(ctx.budget) && { budget: budgetView(ctx) }),
   }));
   setHandler(questionsQuery, () => pendingQuestions(items, statuses));
 }

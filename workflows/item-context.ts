@@ -3,11 +3,11 @@
  * what the message handlers received, and `setState`/`note`. Phases are plain functions of it.
  */
 import { getExternalWorkflowHandle, log, upsertSearchAttributes, workflowInfo, type WorkflowInfo } from '@temporalio/workflow';
-import { itemUpdateSignal } from '../common/api';
+import { itemUpdateSignal, type ItemBudget } from '../common/api';
 import type { MergeResult } from '../common/merge';
 import type { EpicSettings, WorkItem } from '../common/plan';
 import { OverseerAwaitingHuman, OverseerState } from '../common/search-attributes';
-import type { ItemState, ItemStatus, Question } from '../common/status';
+import type { ItemState, ItemStatus, Question, SessionUsage } from '../common/status';
 import { agentActivities, coreActivities, gateActivities } from './activity-options';
 import type { ItemOutcome, ItemOutcomeState, WorkItemInput } from './item-types';
 
@@ -38,6 +38,13 @@ export interface ItemContext {
   keepWorktree: boolean;
   /** Cost already counted per agent session (a resumed session reports its running total). */
   sessionCosts: Map<string, number>;
+  /** Tokens per agent session (the latest report of each: a resumed session reports its running total). */
+  sessionUsage: Map<string, SessionUsage>;
+  /** What the item may spend (from the epic, when the plan sets a budget), and the item's cost when it was told. */
+  budget: ItemBudget;
+  budgetBaseUsd: number;
+  /** Counts the epic's budget messages (a session stopped at its budget waits for the next one: a raise). */
+  budgetSeq: number;
   questionSeq: number;
   mergeSeq: number;
 }
@@ -73,6 +80,10 @@ export function createItemContext(input: WorkItemInput): ItemContext {
     mergeHolds: new Map(),
     keepWorktree: false,
     sessionCosts: new Map(),
+    sessionUsage: new Map(),
+    budget: input.budget ?? {},
+    budgetBaseUsd: input.priorCostUsd ?? 0,
+    budgetSeq: 0,
     questionSeq: 0,
     mergeSeq: 0,
   };

@@ -8,13 +8,45 @@ import { parseDuration } from '../common/durations';
 import type { ImplementationReport, SessionKind } from '../common/reports';
 import type { Question } from '../common/status';
 import { round } from './messages';
-import { answerPrompt, NO_ANSWER_PROMPT } from './prompts';
+import { answerPrompt, CONTINUE_PROMPT, NO_ANSWER_PROMPT } from './prompts';
+import { sumUsage, type Usage } from '../common/usage';
+import { sessionBudget, sessionStopOf, waitForBudget, waitForUsageLimit } from './item-limits';
 import { note, setState, type ItemContext } from './item-context';
 import { ItemFailed } from './item-types';
 
-/** One agent session (a new one, or `resume` continued), its cost and transcript counted in the status. */
+/**
+ * One agent session (a new one, or `resume` continued), its cost and transcript counted in the status. A session
+ * stopped by the budget or the account's usage limit waits (item-limits.ts) and is resumed, never failed for it.
+ */
 export async function session(ctx: ItemContext, kind: SessionKind, instructions?: string, resume?: string): Promise<AgentRunResult> {
-  const res = await ctx.agent.runAgent({
+  let raiseNeeded: number | undefined;
+  for (;;) {
+    await waitForBudget(ctx, raiseNeeded);
+    try {
+      const res = await runSession(ctx, kind, instructions, resume);
+      account(ctx, res, kind);
+      return res;
+    } catch (err) {
+      const stop = sessionStopOf(err);
+      if (!stop) throw err;
+      if (stop.sessionId && stop.sessionStarted) {
+        accountCost(ctx, stop.sessionId, kind, stop.sessionCostUsd, stop.usage);
+        // The conversation exists: continue it rather than start over.
+        resume = stop.sessionId;
+        instructions = CONTINUE_PROMPT;
+      }
+      if (stop.kind === 'usage_limit') await waitForUsageLimit(ctx, stop.usageLimit!);
+      else {
+        note(ctx, `${kind} session stopped at its budget ($${stop.sessionCostUsd.toFixed(2)} so far)`);
+        raiseNeeded = ctx.budgetSeq;
+      }
+    }
+  }
+}
+
+function runSession(ctx: ItemContext, kind: SessionKind, instructions: string | undefined, resume: string | undefined): Promise<AgentRunResult> {
+  const maxBudgetUsd = sessionBudget(ctx);
+  return ctx.agent.runAgent({
     epicId: ctx.epicId,
     item: ctx.item,
     kind,
@@ -24,17 +56,27 @@ export async function session(ctx: ItemContext, kind: SessionKind, instructions?
     targetBranch: ctx.targetBranch,
     instructions,
     resumeSessionId: resume,
-    agent: ctx.settings.agent,
+    agent: maxBudgetUsd === undefined ? ctx.settings.agent : { ...ctx.settings.agent, maxBudgetUsd },
   });
-  account(ctx, res, kind);
-  return res;
+}
+
+/** Counts what a session cost and used so far (a resumed session reports its running total). */
+function accountCost(ctx: ItemContext, sessionId: string, kind: SessionKind, sessionCostUsd: number, usage: Usage | undefined): void {
+  const { status, sessionCosts } = ctx;
+  const before = sessionCosts.get(sessionId) ?? 0;
+  status.costUsd = round(status.costUsd + Math.max(0, sessionCostUsd - before));
+  sessionCosts.set(sessionId, Math.max(before, sessionCostUsd));
+  if (!usage) return;
+  ctx.sessionUsage.set(sessionId, { sessionId, kind, usage });
+  const all = [...ctx.sessionUsage.values()];
+  status.usage = sumUsage([...(ctx.input.priorUsage ? [ctx.input.priorUsage] : []), ...all.map((s) => s.usage)]);
+  status.sessions = all.slice(-20);
 }
 
 function account(ctx: ItemContext, res: AgentRunResult, kind: SessionKind): void {
-  const { status, sessionCosts } = ctx;
-  const before = sessionCosts.get(res.sessionId) ?? 0;
-  status.costUsd = round(status.costUsd + Math.max(0, res.sessionCostUsd - before));
-  sessionCosts.set(res.sessionId, res.sessionCostUsd);
+  const { status } = ctx;
+  accountCost(ctx, res.sessionId, kind, res.sessionCostUsd, res.usage);
+  if (res.usageWarning) note(ctx, `the account is near its usage limit (${res.usageWarning.rateLimitType ?? 'unknown'}${res.usageWarning.utilization !== undefined ? `, ${Math.round(res.usageWarning.utilization * 100)}% used` : ''})`);
   if (kind !== 'review' && kind !== 'tech-lead') status.sessionId = res.sessionId;
   if (res.agentVersion) status.agentVersion = res.agentVersion;
   if (!status.transcripts!.includes(res.transcriptPath)) status.transcripts = [...status.transcripts!, res.transcriptPath].slice(-12);

@@ -1,5 +1,7 @@
 /** What an item workflow is given and what it returns, and the two ways a phase ends the item early. */
+import type { ItemBudget } from '../common/api';
 import type { EpicSettings, PlanSource, WorkItem } from '../common/plan';
+import type { Usage } from '../common/usage';
 
 export interface WorkItemInput {
   epicId: string;
@@ -14,6 +16,10 @@ export interface WorkItemInput {
   priorAttempts?: number;
   /** Cost spent by earlier runs, carried into the status. */
   priorCostUsd?: number;
+  /** Tokens used by earlier runs. */
+  priorUsage?: Usage;
+  /** What the item may spend when it starts (only when the plan sets a budget); the epic signals changes. */
+  budget?: ItemBudget;
 }
 
 export type { ItemOutcome, ItemOutcomeState } from '../common/status';

@@ -55,3 +55,8 @@ export const NO_ANSWER_PROMPT =
 export function conflictPrompt(files: string[], target: string): string {
   return `Merging this branch into ${target} conflicts in: ${files.join(', ')}. Act with the tech lead's authority: keep what ${target} already has and this item's intent.`;
 }
+
+/** Resuming a session that a usage limit or the budget stopped mid-way. */
+export const CONTINUE_PROMPT =
+  'Your session was paused by a usage or budget limit and has now resumed. Continue where you left off: check what ' +
+  'is already done in the worktree, finish the task and give your final report.';

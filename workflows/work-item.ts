@@ -14,6 +14,7 @@ import { review } from './item-council';
 import { gateLoop } from './item-gates';
 import { registerItemHandlers } from './item-handlers';
 import { implementAttempt } from './item-implement';
+import { registerBudgetHandler } from './item-limits';
 import { merge } from './item-merge';
 import { prepare } from './item-prepare';
 import type { ItemOutcome, WorkItemInput } from './item-types';
@@ -24,6 +25,7 @@ export { ANSWER_SHAPE, describe, isAnswer } from './messages';
 export async function workItemWorkflow(input: WorkItemInput): Promise<ItemOutcome> {
   const ctx = createItemContext(input);
   registerItemHandlers(ctx); // before the first await
+  registerBudgetHandler(ctx);
   try {
     const mergedBefore = await prepare(ctx);
     if (mergedBefore) return mergedBefore;

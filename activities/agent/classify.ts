@@ -3,10 +3,11 @@
  * and network trouble are retryable; authentication, bad flags, a missing binary and exhausted limits are not.
  */
 import type { SessionProgress } from './stream';
+import { detectUsageLimit, usageLimitDetail, type UsageLimit } from '../../common/usage-limit';
 
 export type SessionEnd =
   | { ok: true }
-  | { ok: false; retryable: boolean; type: string; message: string };
+  | { ok: false; retryable: boolean; type: string; message: string; usageLimit?: UsageLimit };
 
 export interface ProcessEnd {
   exitCode?: number;
@@ -46,6 +47,11 @@ export function classifySessionEnd(progress: SessionProgress, end: ProcessEnd): 
     };
   }
   const r = progress.result;
+  const limit = usageLimitOf(progress);
+  if (limit) {
+    // Before anything else: a limited session may end with a success-shaped result and exit 0.
+    return { ok: false, retryable: false, type: 'AgentUsageLimit', message: `Claude's ${usageLimitDetail(limit, Date.now())}`, usageLimit: limit };
+  }
   if (r && !r.is_error && (end.exitCode === 0 || end.killedAfterResult)) return { ok: true };
 
   if (r) {
@@ -59,7 +65,10 @@ export function classifySessionEnd(progress: SessionProgress, end: ProcessEnd): 
         message: `Claude Code authentication failed: ${text}. Set ANTHROPIC_API_KEY (or a cloud provider) for the worker.`,
       };
     }
-    if (r.subtype === 'error_max_turns' || r.subtype === 'error_max_budget_usd' || r.subtype === 'error_max_structured_output_retries') {
+    if (r.subtype === 'error_max_budget_usd') {
+      return { ok: false, retryable: false, type: 'AgentBudgetExhausted', message: `agent stopped at its budget: ${text}` };
+    }
+    if (r.subtype === 'error_max_turns' || r.subtype === 'error_max_structured_output_retries') {
       return { ok: false, retryable: false, type: 'AgentLimitReached', message: `agent stopped: ${text}` };
     }
     if (status === 429 || status === 529 || (typeof status === 'number' && status >= 500) || status === null) {
@@ -89,6 +98,17 @@ export function classifySessionEnd(progress: SessionProgress, end: ProcessEnd): 
     type: 'AgentCrashed',
     message: `agent exited with code ${end.exitCode} without a result${end.stderr.trim() ? `: ${lastLines(end.stderr)}` : ''}`,
   };
+}
+
+/**
+ * The account's usage limit, from the events (never the exit code): a `rejected` rate_limit_event, or the CLI's
+ * limit text as the result (only when the session produced no report: a report's own words never count) or as the
+ * last thing it said when no result came.
+ */
+function usageLimitOf(progress: SessionProgress): UsageLimit | undefined {
+  const r = progress.result;
+  const texts = r ? (r.structured_output === undefined ? [r.result] : []) : [progress.lastText];
+  return detectUsageLimit({ rateLimit: progress.rateLimit, texts, now: new Date() });
 }
 
 /**

@@ -21,6 +21,9 @@ import type { AgentCheckpoint, AgentRunInput, AgentRunResult, RunnerOptions, Ses
 import { git } from '../git-repo';
 import { crashPoint } from '../crash-points';
 import { prepareWorktree } from '../worktrees';
+import { accountFile, defaultAccountStateDir, limitInForce, recordLimit } from './account-gate';
+import { usageOfResult } from '../../common/usage';
+import { usageLimitDetail, type UsageLimit } from '../../common/usage-limit';
 
 export type { AgentCheckpoint, AgentRunInput, AgentRunResult, RunnerOptions } from './types';
 export { buildArgs, permissionModeFor } from './args';
@@ -44,14 +47,17 @@ async function readOnlyGuard(input: AgentRunInput): Promise<() => Promise<void>>
 }
 
 /** A failed session as the activity failure its class calls for; otherwise the validated report. */
-function resultOf(input: AgentRunInput, run: SessionOutcome, plan: SessionPlan, started: number, resumedAfterInterruption: boolean): AgentRunResult {
+function resultOf(input: AgentRunInput, run: SessionOutcome, plan: SessionPlan, started: number, resumedAfterInterruption: boolean, gate: string): AgentRunResult {
   const end = classifySessionEnd(run.progress, { ...run, command: input.agent.command.join(' ') });
   if (!end.ok) {
+    if (end.usageLimit) recordLimit(gate, end.usageLimit);
+    const result = run.progress.result;
     throw ApplicationFailure.create({
       message: `${end.message} (transcript: ${plan.transcriptPath})`,
       type: end.type,
       nonRetryable: !end.retryable,
-      details: [{ sessionId: run.progress.sessionId, transcriptPath: plan.transcriptPath }],
+      // What the workflow needs to wait and resume: the session, what it cost, the limit.
+      details: [{ sessionId: run.progress.sessionId, sessionStarted: run.progress.events > 0, transcriptPath: plan.transcriptPath, sessionCostUsd: result?.total_cost_usd ?? 0, usage: usageOfResult(result as Record<string, unknown> | undefined), usageLimit: end.usageLimit }],
     });
   }
   crashPoint('agent:after-result');
@@ -64,6 +70,8 @@ function resultOf(input: AgentRunInput, run: SessionOutcome, plan: SessionPlan, 
     sessionId: run.progress.sessionId ?? plan.resume ?? plan.newSessionId!,
     report: report.value,
     sessionCostUsd: result.total_cost_usd ?? 0,
+    usage: usageOfResult(result as unknown as Record<string, unknown>),
+    ...(run.progress.rateLimit?.status === 'allowed_warning' ? { usageWarning: run.progress.rateLimit } : {}),
     numTurns: result.num_turns ?? run.progress.turns,
     durationMs: Date.now() - started,
     transcriptPath: plan.transcriptPath,
@@ -73,8 +81,20 @@ function resultOf(input: AgentRunInput, run: SessionOutcome, plan: SessionPlan, 
   };
 }
 
+/** A session not started because the account's limit is in force (another session met it). */
+function heldByLimit(limit: UsageLimit, resume: string | undefined): ApplicationFailure {
+  return ApplicationFailure.create({
+    message: `Claude's ${usageLimitDetail(limit, Date.now())} (met by another session of this account; no session started)`,
+    type: 'AgentUsageLimit',
+    nonRetryable: true,
+    details: [{ sessionId: resume, sessionStarted: false, sessionCostUsd: 0, usageLimit: limit }],
+  });
+}
+
 export function createAgentRunner(options: RunnerOptions = {}) {
   const settings = { env: options.env, killGraceMs: options.killGraceMs ?? 5000, heartbeatEveryMs: options.heartbeatEveryMs ?? 5000 };
+  const stateDir = options.accountStateDir ?? defaultAccountStateDir();
+  const gate = accountFile(stateDir, { ...process.env, ...(options.env ?? {}) });
 
   /** The activity: one session, resumed where a previous attempt left it. */
   async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
@@ -87,6 +107,8 @@ export function createAgentRunner(options: RunnerOptions = {}) {
     const discardChanges = await readOnlyGuard(input);
 
     let { plan, resumedAfterInterruption } = sessionFor(input, previous);
+    const held = limitInForce(gate);
+    if (held) throw heldByLimit(held, plan.resume);
     let run = await runSession(input, plan, rolePrompt, settings);
     if (plan.resume && isSessionNotFound(run.progress, run.stderr)) {
       // The session is not on this machine (another worker host, or it never got going): start afresh.
@@ -96,7 +118,7 @@ export function createAgentRunner(options: RunnerOptions = {}) {
       run = await runSession(input, plan, rolePrompt, settings);
     }
     await discardChanges();
-    return resultOf(input, run, plan, started, resumedAfterInterruption);
+    return resultOf(input, run, plan, started, resumedAfterInterruption, gate);
   }
 
   return { runAgent };

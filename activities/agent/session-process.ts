@@ -102,7 +102,7 @@ function spawnFailure(done: Awaited<AgentChild>): Pick<SessionOutcome, 'spawnErr
   return { spawnError: originalMessage ?? 'failed to start', ...(code && { spawnErrorCode: code }) };
 }
 
-export async function runSession(input: AgentRunInput, plan: SessionPlan, rolePrompt: string, options: Required<Omit<RunnerOptions, 'env'>> & Pick<RunnerOptions, 'env'>): Promise<SessionOutcome> {
+export async function runSession(input: AgentRunInput, plan: SessionPlan, rolePrompt: string, options: Required<Omit<RunnerOptions, 'env' | 'accountStateDir'>> & Pick<RunnerOptions, 'env'>): Promise<SessionOutcome> {
   mkdirSync(path.dirname(plan.transcriptPath), { recursive: true });
   const transcript = createWriteStream(plan.transcriptPath, { flags: 'a' });
   const progress = newProgress();

@@ -1,3 +1,5 @@
+import { rateLimitInfoOf, type RateLimitInfo } from '../../common/usage-limit';
+
 /**
  * Claude Code's `--output-format stream-json` events, as far as the runner needs them (see
  * shared/notes/claude-beads-ccw-interfaces.md A.3). Unknown event types and fields are ignored: the format grows.
@@ -26,6 +28,8 @@ export interface ResultEvent {
   terminal_reason?: string;
   structured_output?: unknown;
   permission_denials?: unknown[];
+  modelUsage?: Record<string, unknown>;
+  usage?: Record<string, unknown>;
 }
 
 /** What the runner keeps from a session while it runs; also its heartbeat payload (small on purpose). */
@@ -42,6 +46,8 @@ export interface SessionProgress {
   apiRetries: number;
   result?: ResultEvent;
   events: number;
+  /** The last `rate_limit_event` (the account's usage-limit status). */
+  rateLimit?: RateLimitInfo;
 }
 
 export function newProgress(): SessionProgress {
@@ -82,6 +88,9 @@ export function applyEvent(p: SessionProgress, ev: Record<string, unknown>): voi
     }
     case 'result':
       p.result = ev as unknown as ResultEvent;
+      break;
+    case 'rate_limit_event':
+      p.rateLimit = rateLimitInfoOf(ev) ?? p.rateLimit;
       break;
   }
 }

@@ -2,6 +2,8 @@
 import type { AgentSettings, WorkItem } from '../../common/plan';
 import type { AgentReport, SessionKind } from '../../common/reports';
 import type { ProcessIdentity } from './process-group';
+import type { Usage } from '../../common/usage';
+import type { RateLimitInfo, UsageLimit } from '../../common/usage-limit';
 
 export interface AgentRunInput {
   epicId: string;
@@ -25,6 +27,10 @@ export interface AgentRunResult {
   report: AgentReport;
   /** Cumulative cost of the session as the CLI reports it (it includes earlier turns of a resumed session). */
   sessionCostUsd: number;
+  /** Tokens and cost of the session so far (cumulative over its resumptions, like the cost). */
+  usage?: Usage;
+  /** The account is near its usage limit (`allowed_warning`): noted, stops nothing. */
+  usageWarning?: RateLimitInfo;
   numTurns: number;
   durationMs: number;
   transcriptPath: string;
@@ -57,6 +63,19 @@ export interface RunnerOptions {
   killGraceMs?: number;
   /** Heartbeat at least this often while the process lives, even when it prints nothing. */
   heartbeatEveryMs?: number;
+  /** Where the account's usage limit is shared between the workers of this host (account-gate.ts). */
+  accountStateDir?: string;
+}
+
+/** `details[0]` of a failed session's ApplicationFailure: enough to account for it, wait and resume it. */
+export interface AgentFailureDetails {
+  sessionId?: string;
+  /** The CLI got going (so `--resume` finds the session). */
+  sessionStarted: boolean;
+  transcriptPath?: string;
+  sessionCostUsd: number;
+  usage?: Usage;
+  usageLimit?: UsageLimit;
 }
 
 /** One CLI run: the prompt, and either the session to resume or the id of a new one. */

@@ -21,7 +21,7 @@ export type Block =
 
 export type Reply =
   | { type: 'message'; blocks: Block[] }
-  | { type: 'error'; status: number; errorType: string; message: string }
+  | { type: 'error'; status: number; errorType: string; message: string; headers?: Record<string, string> }
   | { type: 'stall' };
 
 export type SessionKindSeen = 'implement' | 'fix' | 'address-review' | 'review' | 'tech-lead' | 'resolve-conflict' | 'validate' | 'unknown';
@@ -104,6 +104,19 @@ export const apiError = (status: number, message?: string): Reply => ({
   status,
   errorType: ERROR_TYPES[status] ?? 'api_error',
   message: message ?? (status === 401 ? 'invalid x-api-key' : status === 429 ? 'Number of requests has exceeded your rate limit' : status === 529 ? 'Overloaded' : 'error'),
+});
+/**
+ * The account's usage limit as the API reports it to a subscription: a 429 with the `anthropic-ratelimit-unified-*`
+ * headers the CLI reads (`rejected`, the reset as epoch seconds, the window that was hit).
+ */
+export const usageLimit = (resetsAt: number, claim = 'five_hour'): Reply => ({
+  ...(apiError(429, 'This request would exceed your account\'s rate limit. Please try again later.') as Extract<Reply, { type: 'error' }>),
+  headers: {
+    'anthropic-ratelimit-unified-status': 'rejected',
+    'anthropic-ratelimit-unified-reset': String(resetsAt),
+    'anthropic-ratelimit-unified-representative-claim': claim,
+    'retry-after': String(Math.max(0, resetsAt - Math.floor(Date.now() / 1000))),
+  },
 });
 
 /**
@@ -340,7 +353,8 @@ export async function startMessagesServer(opts: { script?: Script } = {}): Promi
         return;
       }
       if (r.type === 'error') {
-        return reply(r.status, { type: 'error', error: { type: r.errorType, message: r.message }, request_id: id('req_') }, r.status === 429 ? { 'retry-after': '0' } : {});
+        const headers = { ...(r.status === 429 ? { 'retry-after': '0' } : {}), ...(r.headers ?? {}) };
+        return reply(r.status, { type: 'error', error: { type: r.errorType, message: r.message }, request_id: id('req_') }, headers);
       }
       if (body.stream) return sse(res, r.blocks, model);
       return reply(200, plainMessage(r.blocks, model));

@@ -98,6 +98,7 @@ function simulatedEvents(): Ev[] {
         busy: { implement: { failAlways: 'rate_limit' } },
         over: { implement: { failAlways: 'overloaded' } },
         locked: { implement: { failAlways: 'auth' } },
+        limited: { implement: { usageLimit: { resetInSeconds: 1 } } },
       },
     }),
   );
@@ -126,6 +127,8 @@ function simulatedEvents(): Ev[] {
     ...run('locked', 'implement'),
     ...run('ok', 'implement', '--resume', '6f1c1f64-7f8e-4a52-9d0e-0a7a4b1d2c3e'),
     ...run('ok', 'implement', '--disallowedTools', 'Bash'),
+    // Last: the limit holds the whole (simulated) account for a second.
+    ...run('limited', 'implement'),
   ];
 }
 
