@@ -5,6 +5,7 @@
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { Client } from '@temporalio/client';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
+import { rememberedUiUrl } from './dev-state';
 
 export interface Connected {
   connection: NativeConnection;
@@ -37,7 +38,25 @@ export async function connect(overrides: { address?: string; namespace?: string 
   return { connection, client: new Client({ connection, namespace: cfg.namespace }), namespace: cfg.namespace, address: cfg.address };
 }
 
-/** The Web UI link of a workflow on the dev server (or TEMPORAL_UI_URL for another deployment). */
-export function webUiLink(workflowId: string, namespace: string, uiBase = process.env.TEMPORAL_UI_URL ?? 'http://localhost:8233'): string {
+/** Runs `f` with a connected client, and closes the connection after. */
+export async function withClient<T>(f: (c: Connected) => Promise<T>): Promise<T> {
+  const c = await connect();
+  try {
+    return await f(c);
+  } finally {
+    await c.connection.close();
+  }
+}
+
+/**
+ * The Web UI's base URL: OVERSEER_UI_URL (or TEMPORAL_UI_URL), else the UI port `overseer dev` was started with for
+ * this server address (remembered in ~/.overseer/dev-servers.json), else http://localhost:8233.
+ */
+export function webUiBase(address?: string): string {
+  return process.env.OVERSEER_UI_URL ?? process.env.TEMPORAL_UI_URL ?? (address && rememberedUiUrl(address)) ?? 'http://localhost:8233';
+}
+
+/** The Web UI link of a workflow. */
+export function webUiLink(workflowId: string, namespace: string, uiBase = webUiBase()): string {
   return `${uiBase.replace(/\/$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
 }
