@@ -68,7 +68,7 @@ export async function answerCommand(questionId: string, answer: string, opts: { 
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) {
         const item = (await epicStatus(ref).catch(() => undefined))?.items.find((i) => i.itemId === itemId);
-        if (!item) throw new UserError(`answer rejected: epic ${epicId} has no item ${itemId}`);
+        if (!item) throw new UserError(`answer rejected: item ${itemId} of epic ${epicId} is not running, so it has no open question: the epic has no such item (its items: ${(await epicStatus(ref)).items.map((i) => i.itemId).join(', ')})`);
         throw new UserError(`answer rejected: item ${itemId} of epic ${epicId} is ${item.state}, not running, so it has no open question; see \`overseer inbox\``);
       }
       throw new UserError(`answer rejected: ${whyRejected(err, epicId, itemId)}`);
