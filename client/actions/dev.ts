@@ -1,6 +1,6 @@
 /** `overseer dev` (dev server + worker) and `overseer worker`. */
 import path from 'node:path';
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
 import { Client } from '@temporalio/client';
 import { startDev } from '../../workers/dev';
 import { createWorkers, runWorkers } from '../../workers/worker';
@@ -42,7 +42,7 @@ export async function devCommand(opts: { port: string; uiPort: string; db: strin
 
 export async function workerCommand(opts: { maxSessions: string; queues: string; shutdownGrace: string; agentCommand: string }): Promise<void> {
   const cfg = connectConfig();
-  const connection = await NativeConnection.connect(cfg.options).catch((err: Error) => {
+  const connection = await NativeConnection.connect(cfg.options as NativeConnectionOptions).catch((err: Error) => {
     throw new Error(`cannot reach the Temporal server at ${cfg.address} (${err.message.split('\n')[0]}). Start one with \`overseer dev\`, or set TEMPORAL_ADDRESS.`);
   });
   const client = new Client({ connection, namespace: cfg.namespace });

@@ -9,16 +9,16 @@ import { epicStatus, findEpic } from '../epic-handle';
 import { formatStatus } from '../format';
 import { formatItemView, type ItemView } from '../format-item';
 import { formatInbox, inboxOf } from '../inbox';
-import { epicInbox } from './inbox';
 import { transcriptTotals } from '../transcript';
 import { UserError } from '../errors';
 import { watchEpic } from '../watch';
-import { leftoverBranchesNote } from '../leftovers';
 
 /** Follows an epic to its end, or until it waits for a person; then prints the table and that epic's inbox in full. */
 export async function followEpic(client: Client, epicId: string, intervalMs = 1000): Promise<number> {
   const outcome = await watchEpic(client, epicId, (l) => console.log(l), intervalMs);
   console.log(formatStatus(outcome.status));
+  // Loaded here only: simple-git and the merge queue's client would slow down every plain `status`.
+  const [{ epicInbox }, { leftoverBranchesNote }] = await Promise.all([import('./inbox'), import('../leftovers')]);
   const inbox = await epicInbox(client, outcome.status);
   if (inbox.length) {
     console.log('');
@@ -59,7 +59,12 @@ export async function statusCommand(epicId: string, itemId: string | undefined, 
       else return void (process.exitCode = await followEpic(client, epicId));
     }
     const status = await epicStatus(ref);
-    if (!itemId) return console.log(opts.json ? JSON.stringify(status, null, 2) : formatStatus(status));
+    if (!itemId && opts.json) return console.log(JSON.stringify(status, null, 2));
+    if (!itemId) {
+      console.log(formatStatus(status));
+      const note = ref.execution === 'RUNNING' ? undefined : await (await import('../leftovers')).leftoverBranchesNote(status);
+      return void (note && console.log(note));
+    }
     const { status: item, host } = await itemStatus(client, status, itemId);
     const view: ItemView = {
       epicId,
