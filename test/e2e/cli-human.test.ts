@@ -26,14 +26,14 @@ before(() => {
   process.env.USER = 'pat-the-person';
 });
 
-function writePlan(epicId: string, command: string[], items: { id: string; dependsOn?: string[] }[]): string {
+function writePlan(epicId: string, command: string[], items: { id: string; dependsOn?: string[] }[], settings: Record<string, unknown> = {}): string {
   const file = path.join(tempDir('plans'), `${epicId}.yaml`);
   writeFileSync(
     file,
     YAML.stringify({
       epicId,
       title: `Human epic ${epicId}`,
-      settings: { maxParallel: 2, review: { enabled: false }, agent: { command, retryInterval: '200ms' } },
+      settings: { maxParallel: 2, review: { enabled: false }, agent: { command, retryInterval: '200ms' }, ...settings },
       items: items.map((i) => ({ id: i.id, title: `Item ${i.id}`, description: `Do ${i.id}`, dependsOn: i.dependsOn ?? [] })),
     }),
   );
@@ -237,6 +237,25 @@ describe('overseer for a person at the terminal', () => {
     const ans = await overseer(env, 'answer', 'h-q/ask/1.1', 'argon2');
     assert.equal(ans.code, 0, ans.stderr);
     assert.match(ans.stdout, /^answered h-q\/ask\/1\.1 \(as pat-the-person\)\.$/m);
+  });
+
+  it('an approval: inbox offers diff and approve; diff shows the branch against where it started; approve records the person', async () => {
+    const repo = makeRepo('human-approve');
+    const run = await overseer(env, 'run', writePlan('h-appr', fakeAgent({}).command, [{ id: 'gate' }], { approval: 'before-merge' }), '--repo', repo, '--watch');
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    assert.match(run.stdout, /^\[approval\] epic h-appr, item gate passed review and waits for your approval to merge$/m);
+    assert.match(run.stdout, /^ {4}\$ overseer diff h-appr gate$/m);
+    assert.match(run.stdout, /^ {4}\$ overseer approve h-appr gate$/m);
+    const diff = await overseer(env, 'diff', 'h-appr', 'gate');
+    assert.equal(diff.code, 0, diff.stderr);
+    assert.match(diff.stdout, /^item gate \(approved\): overseer\/h-appr\/gate against main at [0-9a-f]{10}, where it started$/m);
+    assert.match(diff.stdout, /^diff --git /m);
+    const ok = await overseer(env, 'approve', 'h-appr', 'gate');
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /^gate approved for merge on epic h-appr$/m);
+    await waitForItem(env, 'h-appr', 'gate', ['merged']);
+    const st = await overseer(env, 'status', 'h-appr', 'gate');
+    assert.match(st.stdout, /^ {4}merge approved by pat-the-person$/m, st.stdout);
   });
 
   it('doctor: each check with its fix; non-zero exit when the agent command is missing', async () => {
