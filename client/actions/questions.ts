@@ -57,28 +57,33 @@ export async function questionsCommand(opts: { json?: boolean }): Promise<void> 
   });
 }
 
-export async function answerCommand(questionId: string, answer: string, opts: { by?: string }): Promise<void> {
+/** Sends one answer through the validated update and says what happens next; a refusal throws a UserError. */
+export async function sendAnswer(client: Client, questionId: string, answer: string, by: string): Promise<void> {
   const { epicId, itemId } = questionTarget(questionId);
-  await withClient(async ({ client }) => {
-    const ref = await requireRunningEpic(client, epicId);
-    const handle = client.workflow.getHandle(itemWorkflowId(epicId, itemId));
-    let q: Question;
-    try {
-      q = await handle.executeUpdate(answerQuestionUpdate, { args: [{ questionId, answer, answeredBy: opts.by ?? personName() }] });
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) {
-        const item = (await epicStatus(ref).catch(() => undefined))?.items.find((i) => i.itemId === itemId);
-        if (!item) throw new UserError(`answer rejected: item ${itemId} of epic ${epicId} is not running, so it has no open question: the epic has no such item (its items: ${(await epicStatus(ref)).items.map((i) => i.itemId).join(', ')})`);
-        throw new UserError(`answer rejected: item ${itemId} of epic ${epicId} is ${item.state}, not running, so it has no open question; see \`overseer inbox\``);
-      }
-      throw new UserError(`answer rejected: ${whyRejected(err, epicId, itemId)}`);
+  const ref = await requireRunningEpic(client, epicId);
+  const handle = client.workflow.getHandle(itemWorkflowId(epicId, itemId));
+  let q: Question;
+  try {
+    q = await handle.executeUpdate(answerQuestionUpdate, { args: [{ questionId, answer, answeredBy: by }] });
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) {
+      const items = (await epicStatus(ref).catch(() => undefined))?.items ?? [];
+      const item = items.find((i) => i.itemId === itemId);
+      if (!item) throw new UserError(`answer rejected: item ${itemId} of epic ${epicId} is not running, so it has no open question: the epic has no such item (its items: ${items.map((i) => i.itemId).join(', ')})`);
+      throw new UserError(`answer rejected: item ${itemId} of epic ${epicId} is ${item.state}, not running, so it has no open question; see \`overseer inbox\``);
     }
-    const status = await handle.query(itemStatusQuery).catch(() => undefined);
-    console.log(`answered ${q.questionId} (as ${q.answeredBy}).`);
-    console.log(
-      q.kind === 'merge_conflict'
-        ? `item ${itemId} continues with "${answer}".`
-        : `item ${itemId} resumes Claude session ${status?.sessionId ?? '(unknown)'} in ${status?.worktree ?? 'its worktree'} with your answer.`,
-    );
-  });
+    throw new UserError(`answer rejected: ${whyRejected(err, epicId, itemId)}`);
+  }
+  const status = await handle.query(itemStatusQuery).catch(() => undefined);
+  console.log(`answered ${q.questionId} (as ${q.answeredBy}).`);
+  console.log(
+    q.kind === 'merge_conflict'
+      ? `item ${itemId} continues with "${answer}".`
+      : `item ${itemId} resumes Claude session ${status?.sessionId ?? '(unknown)'} in ${status?.worktree ?? 'its worktree'} with your answer.`,
+  );
+}
+
+export async function answerCommand(questionId: string, answer: string, opts: { by?: string }): Promise<void> {
+  questionTarget(questionId);
+  await withClient(({ client }) => sendAnswer(client, questionId, answer, opts.by ?? personName()));
 }

@@ -13,21 +13,30 @@ import { transcriptTotals } from '../transcript';
 import { UserError } from '../errors';
 import { watchEpic } from '../watch';
 
-/** Follows an epic to its end, or until it waits for a person; then prints the table and that epic's inbox in full. */
+/**
+ * Follows an epic to its end, or until it waits for a person; then prints the table and that epic's inbox in full.
+ * On a terminal, open questions are offered for an answer right there, and the watch goes on once one is given.
+ */
 export async function followEpic(client: Client, epicId: string, intervalMs = 1000): Promise<number> {
-  const outcome = await watchEpic(client, epicId, (l) => console.log(l), intervalMs);
-  console.log(formatStatus(outcome.status));
   // Loaded here only: simple-git and the merge queue's client would slow down every plain `status`.
   const [{ epicInbox }, { leftoverBranchesNote }] = await Promise.all([import('./inbox'), import('../leftovers')]);
-  const inbox = await epicInbox(client, outcome.status);
-  if (inbox.length) {
-    console.log('');
-    console.log(`epic ${epicId} waits for you:`);
-    console.log(formatInbox(inbox));
+  for (;;) {
+    const outcome = await watchEpic(client, epicId, (l) => console.log(l), intervalMs);
+    console.log(formatStatus(outcome.status));
+    const inbox = await epicInbox(client, outcome.status);
+    if (inbox.length) {
+      console.log('');
+      console.log(`epic ${epicId} waits for you:`);
+      console.log(formatInbox(inbox));
+    }
+    const questions = inbox.filter((e) => e.kind === 'question');
+    if (outcome.waitsForHuman && questions.length && process.stdin.isTTY && process.stdout.isTTY) {
+      if (await (await import('../ask-here')).answerHere(client, outcome.status)) continue;
+    }
+    const leftovers = await leftoverBranchesNote(outcome.status);
+    if (leftovers) console.log(leftovers);
+    return outcome.exitCode;
   }
-  const leftovers = await leftoverBranchesNote(outcome.status);
-  if (leftovers) console.log(leftovers);
-  return outcome.exitCode;
 }
 
 /** The item's own status (with its history lines) from the item workflow; the epic's copy when that is gone. */

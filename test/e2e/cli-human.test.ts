@@ -6,7 +6,7 @@
  */
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -237,6 +237,36 @@ describe('overseer for a person at the terminal', () => {
     const ans = await overseer(env, 'answer', 'h-q/ask/1.1', 'argon2');
     assert.equal(ans.code, 0, ans.stderr);
     assert.match(ans.stdout, /^answered h-q\/ask\/1\.1 \(as pat-the-person\)\.$/m);
+  });
+
+  it('on a terminal, status --watch offers to answer a question right there and follows the epic on', async () => {
+    const repo = makeRepo('human-tty');
+    const agent = fakeAgent({ items: { ask: { implement: { questions: [{ question: 'Tabs or spaces?', options: ['tabs', 'spaces'] }] } } } });
+    await overseer(env, 'run', writePlan('h-tty', agent.command, [{ id: 'ask' }]), '--repo', repo);
+    await waitForItem(env, 'h-tty', 'ask', ['awaiting_answer']);
+    // `script` gives the command a terminal; the answer comes on its input once the prompt is up.
+    const cmd = `${process.execPath} ${BIN} status h-tty --watch`;
+    const r = await new Promise<{ code: number; out: string }>((resolve) => {
+      const p = spawn('script', ['-qec', cmd, '/dev/null'], { env: { ...process.env, TEMPORAL_ADDRESS: env.address }, stdio: ['pipe', 'pipe', 'pipe'] });
+      let out = '';
+      let typed = false;
+      const timer = setTimeout(() => p.kill('SIGKILL'), 90_000);
+      p.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (!typed && /or Enter to leave it: /.test(out)) {
+          typed = true;
+          p.stdin.write('spaces\n');
+        }
+      });
+      p.on('exit', (code) => {
+        clearTimeout(timer);
+        resolve({ code: code ?? 1, out });
+      });
+    });
+    assert.match(r.out, /answer h-tty\/ask\/1\.1 \(tabs \/ spaces\), or Enter to leave it:/);
+    assert.match(r.out, /answered h-tty\/ask\/1\.1 \(as pat-the-person\)\./);
+    assert.match(r.out, /ask\s+merged/);
+    assert.equal(r.code, 0, r.out);
   });
 
   it('an approval: inbox offers diff and approve; diff shows the branch against where it started; approve records the person', async () => {
