@@ -1,25 +1,18 @@
 /**
  * mergeQueueWorkflow (DESIGN §2): one per repository (`merge-queue/<repoKey>`), shared by every epic on it.
- * Requests arrive by `enqueue` signal (signal-with-start) and are merged one at a time in arrival order; each
- * requester gets its result by `mergeResult` signal. A request id seen before is answered again, never merged
- * twice. Continues-as-new with its waiting requests when Temporal suggests it.
+ * Requests arrive by `enqueue` signal (signal-with-start), are checked (a malformed one never fails the workflow
+ * task), and are merged in arrival order, several at a time when they wait together (issue 15: one `mergeStack`
+ * activity stacks them, gates the top once, publishes the stack at once; a red batch is retried, then bisected, see
+ * merge-queue/batching.ts). Each requester gets its result by `mergeResult` signal. A request id seen before is
+ * answered again, never merged twice. Continues-as-new with its waiting requests when Temporal suggests it.
  */
-import {
-  allHandlersFinished,
-  condition,
-  continueAsNew,
-  getExternalWorkflowHandle,
-  log,
-  proxyActivities,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type { CoreActivities } from '../activities/index';
+import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { enqueueSignal, mergeResultSignal, queueMergeResultQuery, queueStatusQuery, recheckSignal } from '../common/api';
-import { TASK_QUEUE } from '../common/ids';
-import type { MergeOutcome, MergeQueueStatus, MergeRequest, MergeResult } from '../common/merge';
+import type { MergeOutcome, MergeQueueStatus, MergeRequest, MergeResult, StackResult } from '../common/merge';
 import { parseDuration } from '../common/durations';
-import { NON_RETRYABLE_GIT_ERRORS } from './activity-options';
+import { legacyMergeActivities, mergeActivities } from './activity-options';
+import { learn, maxBatchOf, nextBatch, type Batch, type BatchState } from './merge-queue/batching';
+import { checkRequest } from './merge-queue/validate';
 
 export interface MergeQueueInput {
   repoKey: string;
@@ -28,6 +21,7 @@ export interface MergeQueueInput {
   waiting?: MergeRequest[];
   results?: MergeResult[];
   recent?: MergeQueueStatus['recent'];
+  batch?: BatchState;
   /** Tests lower this to exercise continue-as-new; otherwise Temporal's suggestion decides. */
   continueAsNewAfter?: number;
   /** The queue ends after this long with nothing to do; the next request starts it again. */
@@ -36,26 +30,40 @@ export interface MergeQueueInput {
 
 const RESULTS_KEPT = 500;
 const RECENT_KEPT = 20;
+/** Queues recorded before batches call `mergeBranch` per request (test/histories); new runs stack. */
+const BATCHES_PATCH = 'merge-batches';
+
+const durationOr = (text: string | undefined, fallback: string) => {
+  try {
+    return parseDuration(text ?? fallback);
+  } catch {
+    return parseDuration(fallback);
+  }
+};
 
 export async function mergeQueueWorkflow(input: MergeQueueInput): Promise<void> {
-  const git = (heartbeatTimeout: string | undefined) =>
-    proxyActivities<CoreActivities>({
-      taskQueue: TASK_QUEUE,
-      startToCloseTimeout: '30m',
-      heartbeatTimeout: heartbeatTimeout ? parseDuration(heartbeatTimeout) : '2m',
-      // No attempt limit: a merge that cannot happen now (a locked ref, a full disk) must happen later, never be lost.
-      retry: { initialInterval: '1s', maximumInterval: '30s', nonRetryableErrorTypes: NON_RETRYABLE_GIT_ERRORS },
-    });
-
+  const batching = patched(BATCHES_PATCH);
   const waiting: MergeRequest[] = [...(input.waiting ?? [])];
   const results = new Map<string, MergeResult>((input.results ?? []).map((r) => [r.requestId, r]));
   let recent = [...(input.recent ?? [])];
+  let batchState: BatchState = input.batch ?? { size: waiting[0] ? maxBatchOf(waiting[0]) : 8 };
   const replies: { to: string; result: MergeResult }[] = [];
   let current: MergeQueueStatus['current'];
+  let underTest: MergeQueueStatus['batch'];
   let recheck = false;
   let served = 0;
 
-  setHandler(enqueueSignal, (req) => {
+  setHandler(enqueueSignal, (raw: unknown) => {
+    const checked = checkRequest(raw);
+    if ('drop' in checked) return log.warn('malformed enqueue signal dropped', { reason: checked.drop });
+    if ('reject' in checked) {
+      const { requestId, replyTo, message } = checked.reject;
+      log.warn('invalid merge request rejected', { requestId, message });
+      if (!results.has(requestId)) remember({ requestId, outcome: { status: 'error', message }, startedAt: Date.now(), finishedAt: Date.now() });
+      replies.push({ to: replyTo, result: results.get(requestId)! });
+      return;
+    }
+    const req = checked.ok;
     const done = results.get(req.requestId);
     if (done) {
       replies.push({ to: req.replyTo, result: done }); // asked again: answer again
@@ -71,10 +79,11 @@ export async function mergeQueueWorkflow(input: MergeQueueInput): Promise<void> 
     repoKey: input.repoKey,
     repoPath: input.repoPath,
     current,
+    batch: underTest,
     waiting: waiting.filter((w) => w !== current?.request), // the head is shown as `current` while it is merged or held
     recent: [...recent],
   }));
-  setHandler(queueMergeResultQuery, (requestId) => results.get(requestId));
+  setHandler(queueMergeResultQuery, (requestId) => (typeof requestId === 'string' ? results.get(requestId) : undefined));
 
   // Replies go out without waiting for delivery, so the next merge starts at once; the queue only waits for them
   // before it ends or continues-as-new.
@@ -86,10 +95,10 @@ export async function mergeQueueWorkflow(input: MergeQueueInput): Promise<void> 
       .catch((err) => log.warn('requester is gone; result kept for a later ask', { to, requestId: result.requestId, error: String(err) }))
       .finally(() => sending--);
   };
-  const remember = (result: MergeResult) => {
+  function remember(result: MergeResult) {
     results.set(result.requestId, result);
     while (results.size > RESULTS_KEPT) results.delete(results.keys().next().value!);
-  };
+  }
   const flushReplies = () => {
     while (replies.length) {
       const r = replies.shift()!;
@@ -98,6 +107,92 @@ export async function mergeQueueWorkflow(input: MergeQueueInput): Promise<void> 
   };
   const shouldContinueAsNew = () =>
     workflowInfo().continueAsNewSuggested || (input.continueAsNewAfter !== undefined && served > 0 && served >= input.continueAsNewAfter);
+
+  // Hold notices go out when the reason changes, not every retry interval (issue 11, point 4).
+  const holdSent = new Map<string, string>();
+  /** A final result for a waiting request: remembered, shown in `recent`, sent to its requester. */
+  const finish = (req: MergeRequest, outcome: MergeOutcome, startedAt: number) => {
+    const at = waiting.indexOf(req);
+    if (at >= 0) waiting.splice(at, 1);
+    holdSent.delete(req.requestId);
+    const result: MergeResult = { requestId: req.requestId, outcome, startedAt, finishedAt: Date.now() };
+    remember(result);
+    const commit = outcome.status === 'merged' ? outcome.commit : undefined;
+    recent = [...recent, { requestId: req.requestId, itemId: req.itemId, epicId: req.epicId, outcome: outcome.status, commit, at: result.finishedAt, startedAt }].slice(-RECENT_KEPT);
+    reply(req.replyTo, result);
+    served++;
+  };
+
+  /** Waits out a hold: until the retry interval passes or a `recheck` arrives, answering repeated asks meanwhile. */
+  const waitOutHold = async (holdRetry: string) => {
+    const until = Date.now() + durationOr(holdRetry, '30s');
+    while (!recheck && Date.now() < until) {
+      await condition(() => recheck || replies.length > 0, until - Date.now());
+      flushReplies(); // repeated asks of finished requests need not wait for the hold
+    }
+  };
+
+  const applyStack = async (batch: Batch, result: StackResult, startedAt: number) => {
+    const byId = new Map(batch.input.requests.map((r) => [r.requestId, r]));
+    for (const { requestId, outcome } of result.outcomes) {
+      const req = byId.get(requestId);
+      if (req && waiting.includes(req)) finish(req, outcome, startedAt);
+    }
+    const learned = learn(batchState, batch, result, maxBatchOf(batch.input.requests[0]));
+    batchState = learned.state;
+    if (learned.culprit) {
+      const req = byId.get(learned.culprit.requestId)!;
+      finish(req, { status: 'gate_failed', ...learned.culprit.failure }, startedAt);
+    }
+    if (result.stack.status !== 'held') return;
+    const reason = result.stack.reason;
+    current!.note = reason;
+    for (const req of batch.input.requests.filter((r) => waiting.includes(r) && holdSent.get(r.requestId) !== reason)) {
+      holdSent.set(req.requestId, reason);
+      reply(req.replyTo, { requestId: req.requestId, outcome: { status: 'held', reason }, startedAt, finishedAt: Date.now() });
+    }
+    await waitOutHold(batch.input.requests[0].holdRetry);
+  };
+
+  const stackStep = async () => {
+    const batch = nextBatch(waiting, batchState);
+    const head = batch.input.requests[0];
+    const startedAt = Date.now();
+    current = { request: head, since: startedAt, note: current?.request === head ? current.note : undefined };
+    underTest = { itemIds: batch.input.requests.map((r) => r.itemId), size: batchState.size, bisecting: batch.bisecting };
+    recheck = false; // a recheck sent from here on (while this attempt looks at the checkout) wakes a hold at once
+    let result: StackResult;
+    try {
+      result = await mergeActivities(head).mergeStack(batch.input);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      result = { base: '', outcomes: batch.input.requests.map((r) => ({ requestId: r.requestId, outcome: { status: 'error', message } })), stacked: [], stack: { status: 'none' } };
+    }
+    await applyStack(batch, result, startedAt);
+    if (!waiting.includes(head)) current = undefined;
+    underTest = undefined;
+  };
+
+  const legacyStep = async () => {
+    const req = waiting[0];
+    const startedAt = Date.now();
+    current = { request: req, since: startedAt };
+    recheck = false;
+    let outcome: MergeOutcome;
+    try {
+      outcome = await legacyMergeActivities(req.heartbeatTimeout).mergeBranch(req);
+    } catch (err) {
+      outcome = { status: 'error', message: err instanceof Error ? err.message : String(err) };
+    }
+    if (outcome.status === 'held') {
+      current.note = outcome.reason;
+      reply(req.replyTo, { requestId: req.requestId, outcome, startedAt, finishedAt: Date.now() });
+      await waitOutHold(req.holdRetry);
+      return;
+    }
+    current = undefined;
+    finish(req, outcome, startedAt);
+  };
 
   for (;;) {
     // Checked here, between merges, so a queue held for hours by a dirty checkout also starts afresh.
@@ -111,14 +206,12 @@ export async function mergeQueueWorkflow(input: MergeQueueInput): Promise<void> 
         waiting,
         results: [...results.values()],
         recent,
+        batch: batching ? batchState : undefined,
         continueAsNewAfter: input.continueAsNewAfter,
         idleTimeout: input.idleTimeout,
       });
     }
-    const idle = !(await condition(
-      () => waiting.length > 0 || replies.length > 0,
-      input.idleTimeout ? parseDuration(input.idleTimeout) : '1h',
-    ));
+    const idle = !(await condition(() => waiting.length > 0 || replies.length > 0, durationOr(input.idleTimeout, '1h')));
     flushReplies();
     if (idle && waiting.length === 0) {
       await condition(allHandlersFinished);
@@ -127,45 +220,6 @@ export async function mergeQueueWorkflow(input: MergeQueueInput): Promise<void> 
       continue;
     }
     if (waiting.length === 0) continue;
-
-    const req = waiting[0];
-    const startedAt = Date.now();
-    current = { request: req, since: startedAt };
-    recheck = false; // a recheck sent from here on (while this attempt looks at the checkout) wakes a hold at once
-    let outcome: MergeOutcome;
-    try {
-      outcome = await git(req.heartbeatTimeout).mergeBranch(req);
-    } catch (err) {
-      outcome = { status: 'error', message: err instanceof Error ? err.message : String(err) };
-    }
-    if (outcome.status === 'held') {
-      // The target branch is checked out with uncommitted work: tell the requester, wait, look again.
-      current.note = outcome.reason;
-      reply(req.replyTo, { requestId: req.requestId, outcome, startedAt, finishedAt: Date.now() });
-      const until = Date.now() + parseDuration(req.holdRetry || '30s');
-      while (!recheck && Date.now() < until) {
-        await condition(() => recheck || replies.length > 0, until - Date.now());
-        flushReplies(); // repeated asks of finished requests need not wait for the hold
-      }
-      continue;
-    }
-    waiting.shift();
-    current = undefined;
-    const result: MergeResult = { requestId: req.requestId, outcome, startedAt, finishedAt: Date.now() };
-    remember(result);
-    recent = [
-      ...recent,
-      {
-        requestId: req.requestId,
-        itemId: req.itemId,
-        epicId: req.epicId,
-        outcome: outcome.status,
-        commit: outcome.status === 'merged' ? outcome.commit : undefined,
-        at: result.finishedAt,
-        startedAt,
-      },
-    ].slice(-RECENT_KEPT);
-    reply(req.replyTo, result);
-    served++;
+    await (batching ? stackStep() : legacyStep());
   }
 }
