@@ -51,6 +51,7 @@ const settingsSchema = z
     validation: z.object({ enabled: z.boolean().optional(), maxRounds: z.number().int().min(0).optional() }).strict().optional(),
     phaseBarriers: z.boolean().optional(),
     mergeHoldRetry: duration.optional(),
+    mergeBatch: z.object({ max: z.number().int().min(1).max(100).optional() }).strict().optional(),
     heartbeatTimeout: duration.optional(),
   })
   .strict();
@@ -188,6 +189,7 @@ function mergeSettings(s: PlanFile['settings']): EpicSettings {
     },
     phaseBarriers: s?.phaseBarriers ?? d.phaseBarriers,
     mergeHoldRetry: s?.mergeHoldRetry ?? d.mergeHoldRetry,
+    mergeBatch: { max: s?.mergeBatch?.max ?? d.mergeBatch.max },
     heartbeatTimeout: s?.heartbeatTimeout ?? d.heartbeatTimeout,
   };
 }
