@@ -6,13 +6,14 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, cpSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { recheckSignal } from '../../common/api';
 import type { MergeRequest } from '../../common/merge';
 import { useTemporal } from '../helpers/temporal';
 import { makeRepo, merges, sh, tempDir } from '../helpers/repo';
+import { overseer } from '../helpers/epics';
 import { enqueue, makeBranch, mergeRequest, queueId, queueStatus, waitFor, waitForResults } from '../helpers/merge-queue';
 
 let env: TestWorkflowEnvironment;
@@ -124,7 +125,21 @@ describe('merge batches', () => {
     assert.equal(moves(repo).length, 2, 'one move of main for the whole batch');
   });
 
-  it('`mergeBatch: 1` merges one at a time; the queue shows the batch under test', async () => {
+  it('`overseer queue` shows the batch under test', async () => {
+    const repo = makeRepo('shown');
+    const names = branches(repo, 3);
+    // The gate waits until the test has looked.
+    const release = path.join(tempDir('release'), 'go');
+    const reqs = names.map((b, i) => mergeRequest(repo, `shown-${i + 1}`, `b${i + 1}`, b, { mergeGates: [`while [ ! -e ${release} ]; do sleep 0.1; done`] }));
+    await enqueueTogether(repo, reqs);
+    await waitFor('the batch of three under test', async () => (await queueStatus(env, repo)).batch?.itemIds.length === 3);
+    const shown = await overseer(env, 'queue', repo);
+    assert.match(shown.stdout, /batch: {4}b1, b2, b3 \(3 under test together; batch size 8\)/);
+    writeFileSync(release, '');
+    await waitForResults(env, repo, reqs.map((r) => r.requestId));
+  });
+
+  it('`mergeBatch: 1` merges one at a time', async () => {
     const repo = makeRepo('serial');
     const names = branches(repo, 3);
     const { gate, runs } = countingGate();
