@@ -33,6 +33,11 @@ export interface StackInput {
   /** A bisection step proved that this stack fails the gates on `tip`: while the target is still there, the
    *  activity reports that failure instead of running the gates again. */
   knownFailure?: { tip: string; failure: GateFailure };
+  /** The stack passed the gates on `tip` (a probe of a bisection): while the target is still there, publish it
+   *  without running them again. */
+  knownGood?: { tip: string };
+  /** false: a probe of a bisection, run in parallel with others; the stack is tested, never published. */
+  publish?: boolean;
 }
 
 export interface StackResult {
@@ -42,7 +47,12 @@ export interface StackResult {
   outcomes: { requestId: string; outcome: MergeOutcome }[];
   /** Requests stacked, in order: merged when `stack.status` is merged, otherwise still waiting. */
   stacked: string[];
-  stack: { status: 'merged'; tip: string } | ({ status: 'gate_failed' } & GateFailure) | { status: 'held'; reason: string } | { status: 'none' };
+  stack:
+    | { status: 'merged'; tip: string }
+    | { status: 'passed'; tip: string }
+    | ({ status: 'gate_failed' } & GateFailure)
+    | { status: 'held'; reason: string }
+    | { status: 'none' };
 }
 
 export type MergeOutcome =

@@ -8,10 +8,10 @@
  */
 import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { enqueueSignal, mergeResultSignal, queueMergeResultQuery, queueStatusQuery, recheckSignal } from '../common/api';
-import type { MergeOutcome, MergeQueueStatus, MergeRequest, MergeResult, StackResult } from '../common/merge';
+import type { MergeOutcome, MergeQueueStatus, MergeRequest, MergeResult, StackInput, StackResult } from '../common/merge';
 import { parseDuration } from '../common/durations';
 import { legacyMergeActivities, mergeActivities } from './activity-options';
-import { learn, maxBatchOf, nextBatch, type Batch, type BatchState } from './merge-queue/batching';
+import { judgeProbes, learnBatch, maxBatchOf, nextPlan, type BatchState } from './merge-queue/batching';
 import { checkRequest } from './merge-queue/validate';
 
 export interface MergeQueueInput {
@@ -132,43 +132,69 @@ export async function mergeQueueWorkflow(input: MergeQueueInput): Promise<void> 
     }
   };
 
-  const applyStack = async (batch: Batch, result: StackResult, startedAt: number) => {
-    const byId = new Map(batch.input.requests.map((r) => [r.requestId, r]));
+  /** Decided outcomes, then what the batch taught; a hold is announced and waited out. */
+  const applyStack = async (requests: MergeRequest[], result: StackResult, startedAt: number, learned: () => ReturnType<typeof learnBatch>) => {
+    const byId = new Map(requests.map((r) => [r.requestId, r]));
     for (const { requestId, outcome } of result.outcomes) {
       const req = byId.get(requestId);
       if (req && waiting.includes(req)) finish(req, outcome, startedAt);
     }
-    const learned = learn(batchState, batch, result, maxBatchOf(batch.input.requests[0]));
-    batchState = learned.state;
-    if (learned.culprit) {
-      const req = byId.get(learned.culprit.requestId)!;
-      finish(req, { status: 'gate_failed', ...learned.culprit.failure }, startedAt);
-    }
-    if (result.stack.status !== 'held') return;
-    const reason = result.stack.reason;
+    const l = learned();
+    batchState = l.state;
+    if (l.culprit) finish(byId.get(l.culprit.requestId)!, { status: 'gate_failed', ...l.culprit.failure }, startedAt);
+    if (result.stack.status === 'held') await hold(requests, result.stack.reason, startedAt);
+  };
+
+  const hold = async (requests: MergeRequest[], reason: string, startedAt: number) => {
     current!.note = reason;
-    for (const req of batch.input.requests.filter((r) => waiting.includes(r) && holdSent.get(r.requestId) !== reason)) {
+    for (const req of requests.filter((r) => waiting.includes(r) && holdSent.get(r.requestId) !== reason)) {
       holdSent.set(req.requestId, reason);
       reply(req.replyTo, { requestId: req.requestId, outcome: { status: 'held', reason }, startedAt, finishedAt: Date.now() });
     }
-    await waitOutHold(batch.input.requests[0].holdRetry);
+    await waitOutHold(requests[0].holdRetry);
+  };
+
+  const callStack = async (stackInput: StackInput): Promise<StackResult> => {
+    try {
+      return await mergeActivities(stackInput.requests[0]).mergeStack(stackInput);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      return { base: '', outcomes: stackInput.requests.map((r) => ({ requestId: r.requestId, outcome: { status: 'error', message } })), stacked: [], stack: { status: 'none' } };
+    }
+  };
+
+  /** A search round: probes in parallel, then the longest passing prefix published. */
+  const probeRound = async (inputs: StackInput[], startedAt: number) => {
+    const results = await Promise.all(inputs.map(callStack));
+    const judged = judgeProbes(batchState, inputs, results);
+    if (judged.held) return hold(inputs[inputs.length - 1].requests, judged.held, startedAt);
+    const rest = judged.rest;
+    if (!judged.publish) {
+      batchState = { size: batchState.size, suspects: rest?.base ? { ...rest, base: rest.base } : undefined };
+      return;
+    }
+    const expected = judged.publish.knownGood!.tip;
+    const published = await callStack(judged.publish);
+    await applyStack(judged.publish.requests, published, startedAt, () => ({ state: batchState }));
+    // The rest still fails on the tip the prefix made, if the prefix landed where it was tested.
+    const landed = published.stack.status === 'merged' && published.base === expected ? published.stack.tip : undefined;
+    if (published.stack.status !== 'held') batchState = { size: batchState.size, suspects: rest && landed ? { ...rest, base: landed } : undefined };
   };
 
   const stackStep = async () => {
-    const batch = nextBatch(waiting, batchState);
-    const head = batch.input.requests[0];
+    const plan = nextPlan(waiting, batchState);
+    const requests = plan.kind === 'batch' ? plan.input.requests : plan.inputs[plan.inputs.length - 1].requests;
+    const head = requests[0];
     const startedAt = Date.now();
     current = { request: head, since: startedAt, note: current?.request === head ? current.note : undefined };
-    underTest = { itemIds: batch.input.requests.map((r) => r.itemId), size: batchState.size, bisecting: batch.bisecting };
+    const bisecting = plan.kind === 'probes' || plan.bisecting;
+    underTest = { itemIds: requests.map((r) => r.itemId), size: batchState.size, bisecting };
     recheck = false; // a recheck sent from here on (while this attempt looks at the checkout) wakes a hold at once
-    let result: StackResult;
-    try {
-      result = await mergeActivities(head).mergeStack(batch.input);
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      result = { base: '', outcomes: batch.input.requests.map((r) => ({ requestId: r.requestId, outcome: { status: 'error', message } })), stacked: [], stack: { status: 'none' } };
+    if (plan.kind === 'probes') await probeRound(plan.inputs, startedAt);
+    else {
+      const result = await callStack(plan.input);
+      await applyStack(requests, result, startedAt, () => learnBatch(batchState, plan.bisecting, result, maxBatchOf(head)));
     }
-    await applyStack(batch, result, startedAt);
     if (!waiting.includes(head)) current = undefined;
     underTest = undefined;
   };

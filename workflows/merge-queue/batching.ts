@@ -1,33 +1,41 @@
 /**
- * Which requests the merge queue tests together next, and what it learns from the answer (issue 15). Pure and
+ * Which requests the merge queue tests together next, and what it learns from the answers (issue 15). Pure and
  * deterministic: the workflow keeps the state and carries it across continue-as-new.
  *
  * A batch is the head of the queue and the requests right behind it with the same target and gates, up to the
- * adaptive size (+1 after a green batch, halved after a red one, between 1 and the head's `mergeBatch`). A red batch
- * is tried once more as it is (a flaky test), then bisected: the first half of the suspects is tested on the tip;
- * when it passes it lands and the suspects shrink to the rest, when it fails the suspects shrink to it. A single
- * suspect is the culprit: `gate_failed`, as today. A single suspect left after its predecessors landed is already
- * proven to fail on the tip they made, so the gates do not run again while the tip is still there.
+ * adaptive size (doubled after a green batch, halved after a red one, between 1 and the head's `mergeBatch`); it is
+ * stacked, gated once on its top and published at once. A red batch becomes the suspects of a search: each round
+ * tests nested prefixes of the suspects in parallel (probes, never published), together with the whole batch once
+ * more in the first round (a flaky test); the longest passing prefix lands, the suspects shrink to the requests up
+ * to the shortest failing prefix after it. A single suspect left after its predecessors landed is already proven to
+ * fail on the tip they made: it is the culprit (`gate_failed`, as today) without running the gates again while the
+ * tip is still there. Innocent requests are never sent back.
  */
 import type { GateFailure, MergeRequest, StackInput, StackResult } from '../../common/merge';
 
 export const DEFAULT_MERGE_BATCH = 8;
 /** Requests looked at when a batch is formed (a bound on the activity's input, whatever a plan says). */
 const MAX_BATCH = 100;
+/** Prefixes of the suspects tested at once in a search round (besides the retry of the whole batch). */
+export const PARALLEL_PROBES = 3;
+
+export interface Suspects {
+  /** Request ids, queue order, proven to fail the gates together on `base`: a culprit is among them. */
+  ids: string[];
+  base: string;
+  failure: GateFailure;
+  /** Whether the whole red batch was tried once more (it may have failed on a flaky test). */
+  retried: boolean;
+}
 
 export interface BatchState {
   /** The adaptive batch size. */
   size: number;
-  /** Requests (ids, queue order) proven to fail the gates together on `base`: a culprit is among them. */
-  suspects?: { ids: string[]; base: string; failure: GateFailure };
-  /** A batch that failed once and is tried again as it is before it is split. */
-  retry?: string[];
+  suspects?: Suspects;
 }
 
-export interface Batch {
-  input: StackInput;
-  bisecting: boolean;
-}
+/** One activity call that may publish, or several probes run in parallel (a search round). */
+export type Plan = { kind: 'batch'; input: StackInput; bisecting: boolean } | { kind: 'probes'; inputs: StackInput[] };
 
 export function maxBatchOf(req: MergeRequest): number {
   return Math.max(1, Math.min(MAX_BATCH, req.mergeBatch ?? DEFAULT_MERGE_BATCH));
@@ -38,23 +46,32 @@ const sameLane = (a: MergeRequest, b: MergeRequest) =>
 
 const startsWith = (run: MergeRequest[], ids: string[]) => ids.length <= run.length && ids.every((id, i) => run[i].requestId === id);
 
-/** The next batch from the head of `waiting` (not empty). */
-export function nextBatch(waiting: MergeRequest[], state: BatchState): Batch {
+/** Prefix lengths (1..n-1) a search round tests: evenly spread, at most `k`. */
+export function splitPoints(n: number, k = PARALLEL_PROBES): number[] {
+  const points = new Set<number>();
+  for (let j = 1; j <= k; j++) points.add(Math.max(1, Math.min(n - 1, Math.round((j * n) / (k + 1)))));
+  return [...points].sort((a, b) => a - b);
+}
+
+/** What to test next from the head of `waiting` (not empty). */
+export function nextPlan(waiting: MergeRequest[], state: BatchState): Plan {
   const head = waiting[0];
-  const max = maxBatchOf(head);
   const run: MergeRequest[] = [];
   for (const r of waiting) {
     if (run.length >= MAX_BATCH || !sameLane(head, r)) break;
     run.push(r);
   }
-  const { suspects, retry } = state;
-  if (suspects && startsWith(run, suspects.ids)) {
-    if (suspects.ids.length === 1) return { input: { requests: [head], knownFailure: { tip: suspects.base, failure: suspects.failure } }, bisecting: true };
-    return { input: { requests: run.slice(0, Math.floor(suspects.ids.length / 2)) }, bisecting: true };
+  const s = state.suspects;
+  if (s && startsWith(run, s.ids)) {
+    if (s.ids.length === 1) return { kind: 'batch', input: { requests: [head], knownFailure: { tip: s.base, failure: s.failure } }, bisecting: true };
+    const lengths = [...splitPoints(s.ids.length), ...(s.retried ? [] : [s.ids.length])];
+    return { kind: 'probes', inputs: lengths.map((n) => ({ requests: run.slice(0, n), publish: false })) };
   }
-  if (retry && startsWith(run, retry)) return { input: { requests: run.slice(0, retry.length) }, bisecting: false };
-  return { input: { requests: run.slice(0, Math.max(1, Math.min(state.size, max))) }, bisecting: false };
+  return { kind: 'batch', input: { requests: run.slice(0, Math.max(1, Math.min(state.size, maxBatchOf(head)))) }, bisecting: false };
 }
+
+const halve = (n: number) => Math.max(1, Math.ceil(n / 2));
+const failureOf = (r: StackResult): GateFailure | undefined => (r.stack.status === 'gate_failed' ? { gate: r.stack.gate, outputTail: r.stack.outputTail, logPath: r.stack.logPath } : undefined);
 
 export interface Learned {
   state: BatchState;
@@ -62,25 +79,41 @@ export interface Learned {
   culprit?: { requestId: string; failure: GateFailure };
 }
 
-const halve = (n: number) => Math.max(1, Math.ceil(n / 2));
-
-/** The state after `result` of `batch`; `max` is the head's `mergeBatch`. */
-export function learn(state: BatchState, batch: Batch, result: StackResult, max: number): Learned {
-  const stack = result.stack;
-  if (stack.status === 'held' || stack.status === 'none') return { state };
-  const failure = stack.status === 'gate_failed' ? { gate: stack.gate, outputTail: stack.outputTail, logPath: stack.logPath } : undefined;
-  if (!failure) {
-    if (!batch.bisecting) return { state: { size: Math.min(max, state.size + 1) } };
-    // A prefix of the suspects landed: the rest still fails on the tip it made, if exactly that prefix landed.
-    const tested = batch.input.requests.map((r) => r.requestId);
-    const done = new Set(result.outcomes.map((o) => o.requestId));
-    const rest = state.suspects?.ids.filter((id) => !done.has(id)) ?? [];
-    const exact = tested.every((id) => done.has(id)) && stack.status === 'merged';
-    return { state: { size: state.size, suspects: exact && rest.length && stack.status === 'merged' ? { ids: rest, base: stack.tip, failure: state.suspects!.failure } : undefined } };
-  }
+/** After a `batch` plan: grow on green; a red batch of several becomes the suspects; a red one alone is the culprit. */
+export function learnBatch(state: BatchState, bisecting: boolean, result: StackResult, max: number): Learned {
+  const failure = failureOf(result);
+  if (result.stack.status === 'merged') return { state: { size: bisecting ? state.size : Math.min(max, state.size * 2) } };
+  if (!failure) return { state }; // held, or nothing to stack: nothing learned
   const tested = result.stacked;
-  if (tested.length === 1) return { state: { size: batch.bisecting ? state.size : halve(state.size) }, culprit: { requestId: tested[0], failure } };
-  const isRetry = state.retry !== undefined && state.retry.length === tested.length && state.retry.every((id, i) => tested[i] === id);
-  if (!batch.bisecting && !isRetry) return { state: { size: state.size, retry: tested } };
-  return { state: { size: batch.bisecting ? state.size : halve(state.size), suspects: { ids: tested, base: result.base, failure } } };
+  if (tested.length === 1) return { state: { size: bisecting ? state.size : halve(state.size) }, culprit: { requestId: tested[0], failure } };
+  return { state: { size: halve(state.size), suspects: { ids: tested, base: result.base, failure, retried: false } } };
+}
+
+export interface Judged {
+  /** Publish this passing prefix (its probe's tip is `knownGood`). */
+  publish?: StackInput;
+  /** The suspects once `publish` (if any) has landed on a tip; undefined when the search is over or abandoned. */
+  rest?: Omit<Suspects, 'base'> & { base?: string };
+  held?: string;
+}
+
+/** After a round of probes: the longest passing prefix lands; the suspects shrink to the failing part after it. */
+export function judgeProbes(state: BatchState, inputs: StackInput[], results: StackResult[]): Judged {
+  const s = state.suspects!;
+  const held = results.find((r) => r.stack.status === 'held');
+  if (held && held.stack.status === 'held') return { held: held.stack.reason, rest: s };
+  // A probe that met anything but a clean stack (a request decided, a conflict cut it): start over with batches.
+  if (results.some((r, i) => r.outcomes.length || r.stacked.length !== inputs[i].requests.length || r.base !== results[0].base)) return {};
+  let passed = 0;
+  for (const r of results) if (r.stack.status === 'passed') passed = Math.max(passed, r.stacked.length);
+  let failed = s.ids.length;
+  let failure = s.failure;
+  for (const r of results) {
+    const f = failureOf(r);
+    if (f && r.stacked.length > passed && r.stacked.length <= failed) [failed, failure] = [r.stacked.length, f];
+  }
+  const winner = results.findIndex((r) => r.stack.status === 'passed' && r.stacked.length === passed);
+  const publish = passed ? { requests: inputs[winner].requests, knownGood: { tip: results[0].base } } : undefined;
+  const ids = s.ids.slice(passed, failed);
+  return { publish, rest: ids.length ? { ids, failure, retried: true, base: passed ? undefined : results[0].base } : undefined };
 }
