@@ -4,7 +4,7 @@
  * change, and no untracked or ignored file (an ignored `.env`...) where the merge adds, changes or removes a path.
  */
 import path from 'node:path';
-import { firstLine, git, isInside, listWorktrees, overseerDir } from './git-repo';
+import { git, isInside, listWorktrees, overseerDir } from './git-repo';
 
 /** Worktrees of the user (not Overseer's) that have the target branch checked out. */
 export async function userCheckoutsOf(top: string, targetBranch: string): Promise<string[]> {
@@ -17,10 +17,19 @@ export async function userCheckoutsOf(top: string, targetBranch: string): Promis
 const some = (files: string[]) => `${files.slice(0, 5).join(', ')}${files.length > 5 ? ', …' : ''}`;
 
 async function uncommitted(worktree: string): Promise<string[]> {
-  // Staged and unstaged changes to tracked files (not `status --porcelain`: its leading space does not survive the
-  // trimmed output). --no-optional-locks: a background look must not take the user's index.lock.
-  const names = async (args: string[]) => (await git(worktree).raw(['--no-optional-locks', 'diff', '--name-only', '-z', ...args])).split('\0').filter(Boolean);
-  return [...new Set([...(await names(['--cached'])), ...(await names(['HEAD']))])];
+  // Staged and unstaged changes to tracked files, one process. --no-optional-locks: a background look must not take
+  // the user's index.lock. (Porcelain v1 -z: "XY path\0", and "XY to\0from\0" for a rename; the trimmed output
+  // may have lost the first entry's leading space: "M path".)
+  const out = await git(worktree).raw(['--no-optional-locks', 'status', '--porcelain=v1', '-z', '--untracked-files=no', '--ignore-submodules=none']);
+  const entries = out.split('\0');
+  const files: string[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
+    if (e.length < 3) continue;
+    files.push(/^[ MTADRCU]{2} /.test(e) ? e.slice(3) : e.slice(2));
+    if (e[0] === 'R' || e[0] === 'C') i++; // the rename's source follows
+  }
+  return files;
 }
 
 /** Untracked or ignored files of the checkout on, under or above the paths the merge changes. */
@@ -48,11 +57,7 @@ export async function checkoutHold(top: string, targetBranch: string, checkouts:
     if (inTheWay.length) {
       return `${targetBranch} is checked out at ${wt} and could not be brought up to date without overwriting a file there (untracked or ignored: ${some(inTheWay)}); move that file or switch that checkout to another branch; the merge waits.`;
     }
-    try {
-      await git(wt).raw(['read-tree', '-m', '-u', '-n', base, tip]);
-    } catch (err) {
-      return `${targetBranch} is checked out at ${wt} and could not be brought up to date without overwriting a file there (${firstLine(err)}); move that file or switch that checkout to another branch; the merge waits.`;
-    }
+    // Nothing else can be in the way of a clean checkout; should it be, bringAlong's read-tree refuses and the merge is undone.
   }
   return undefined;
 }

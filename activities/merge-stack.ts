@@ -8,6 +8,7 @@ import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { MergeOutcome, MergeRequest } from '../common/merge';
 import { git, GitCommandError, OVERSEER_IDENTITY } from './git-repo';
+import { commitTree } from './git-objects';
 import { findItemMerge, mergeTrailer } from './worktrees';
 
 export function mergeMessage(req: Pick<MergeRequest, 'epicId' | 'itemId' | 'title' | 'branch'>): string {
@@ -29,8 +30,11 @@ export function canMergeWithoutWorktree(top: string): Promise<boolean> {
 
 /** Removes a scratch worktree of Overseer and only its registration (never `git worktree prune`: issue 11, point 3). */
 export async function removeScratch(top: string, commonDir: string, scratch: string): Promise<void> {
-  await git(top).raw(['worktree', 'remove', '--force', scratch]).catch(() => undefined);
-  if (existsSync(scratch)) await rm(scratch, { recursive: true, force: true });
+  if (existsSync(scratch)) {
+    await git(top).raw(['worktree', 'remove', '--force', scratch]).catch(() => undefined);
+    if (existsSync(scratch)) await rm(scratch, { recursive: true, force: true });
+  }
+  // A registration whose folder is gone (a crash): drop that one alone, by its gitdir file.
   const admin = path.join(commonDir, 'worktrees');
   for (const name of existsSync(admin) ? await readdir(admin) : []) {
     const gitdir = await readFile(path.join(admin, name, 'gitdir'), 'utf8').catch(() => '');
@@ -51,7 +55,7 @@ export interface Stacker {
   merge(onto: string, branchTip: string, message: string): Promise<Merged>;
 }
 
-export function memoryStacker(top: string): Stacker {
+export function memoryStacker(top: string, commonDir: string): Stacker {
   return {
     async merge(onto, branchTip, message) {
       let tree: string;
@@ -63,7 +67,7 @@ export function memoryStacker(top: string): Stacker {
         throw err;
       }
       // `git merge -m` ends the message with exactly one newline, so does commit-tree with a trimmed one.
-      return { commit: await git(top).raw([...OVERSEER_IDENTITY, 'commit-tree', tree, '-p', onto, '-p', branchTip, '-m', message.trimEnd()]) };
+      return { commit: await commitTree(top, commonDir, tree, [onto, branchTip], message) };
     },
   };
 }
@@ -108,7 +112,7 @@ async function containedIn(top: string, base: string, refs: string[]): Promise<S
 
 /** Second parent → merge commit, for the merges on the target's first-parent line (the recent ones). */
 async function mergesByTip(top: string, base: string): Promise<Map<string, string>> {
-  const out = await git(top).raw(['log', '--first-parent', '--merges', '-n', '5000', '--format=%H %P', base]);
+  const out = await git(top).raw(['log', '--first-parent', '--merges', '-n', '1000', '--format=%H %P', base]);
   const map = new Map<string, string>();
   for (const line of out.split('\n')) {
     const [hash, , second] = line.split(' ');
@@ -128,7 +132,7 @@ type Step = { kind: 'decided'; outcome: MergeOutcome } | { kind: 'stack'; commit
 
 /** What one request does on the stack: merged before, a new merge commit, or the end of this stack. */
 async function stackOne(
-  ctx: { top: string; base: string; stacker: Stacker; earlier: Map<string, string>; contained: Set<string>; tips: Map<string, string> },
+  ctx: { top: string; commonDir: string; base: string; stacker: Stacker; earlier: Map<string, string>; contained: Set<string>; tips: Map<string, string> },
   req: MergeRequest,
   onto: string,
   first: boolean,
@@ -151,7 +155,7 @@ async function stackOne(
     // no change): the item still gets its `Merge <itemId>:` commit, the tree unchanged, so history shows it.
     if (branchTip === ctx.base) return { kind: 'decided', outcome: { status: 'error', message: `branch ${req.branch} has no commit of its own to merge` } };
     const tree = await git(ctx.top).raw(['rev-parse', `${onto}^{tree}`]);
-    return { kind: 'stack', commit: await git(ctx.top).raw([...OVERSEER_IDENTITY, 'commit-tree', tree, '-p', onto, '-p', branchTip, '-m', mergeMessage(req).trimEnd()]) };
+    return { kind: 'stack', commit: await commitTree(ctx.top, ctx.commonDir, tree, [onto, branchTip], mergeMessage(req)) };
   }
   const merged = await ctx.stacker.merge(onto, branchTip, mergeMessage(req));
   if ('commit' in merged) return { kind: 'stack', commit: merged.commit };
@@ -161,11 +165,10 @@ async function stackOne(
 }
 
 /** Stacks the requests in order on `base`, up to the first that cannot join this stack. */
-export async function buildStack(top: string, base: string, requests: MergeRequest[], stacker: Stacker): Promise<StackBuild> {
-  const refs = requests.map((r) => `refs/heads/${r.branch}`);
-  const tips = await refTips(top, refs);
+export async function buildStack(repo: { top: string; commonDir: string }, base: string, requests: MergeRequest[], stacker: Stacker, tips: Map<string, string>): Promise<StackBuild> {
+  const { top } = repo;
   const [earlier, contained] = await Promise.all([mergesByTip(top, base), containedIn(top, base, [...tips.keys()])]);
-  const ctx = { top, base, stacker, earlier, contained, tips };
+  const ctx = { top, commonDir: repo.commonDir, base, stacker, earlier, contained, tips };
   const build: StackBuild = { outcomes: [], stacked: [], top: base };
   const stackedTips = new Set<string>();
   for (const req of requests) {

@@ -46,14 +46,15 @@ async function runStackGates(repo: Repo, scratch: string, head: MergeRequest, bu
 async function stackRound(repo: Repo, input: StackInput, scratch: string): Promise<StackResult | 'moved'> {
   const [head] = input.requests;
   const target = `refs/heads/${head.targetBranch}`;
-  const base = (await refTips(repo.top, [target])).get(target);
+  const tips = await refTips(repo.top, [target, ...input.requests.map((r) => `refs/heads/${r.branch}`)]);
+  const base = tips.get(target);
   if (!base) throw ApplicationFailure.nonRetryable(`target branch "${head.targetBranch}" does not exist in ${repo.top}`, 'BranchNotFound');
   const checkouts = await userCheckoutsOf(repo.top, head.targetBranch);
   const gated = head.mergeGates.length > 0;
   // Merge gates need the stack's top on disk: a scratch worktree. Older git also stacks there.
   const inScratch = !(await canMergeWithoutWorktree(repo.top));
   if (inScratch) await addScratch(repo.top, repo.commonDir, scratch, base);
-  const build = await buildStack(repo.top, base, input.requests, inScratch ? worktreeStacker(scratch) : memoryStacker(repo.top));
+  const build = await buildStack(repo, base, input.requests, inScratch ? worktreeStacker(scratch) : memoryStacker(repo.top, repo.commonDir), tips);
   await dropMarkedMerges(repo.top, base, build);
   // Merged before: perhaps by an attempt that died between moving the branch and updating a user's checkout.
   if (build.outcomes.some((o) => o.outcome.status === 'merged')) await catchUpStaleCheckouts(repo.top, checkouts, base);
