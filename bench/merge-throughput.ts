@@ -60,7 +60,12 @@ try {
   const failed = results.filter((r) => r?.outcome.status !== 'merged');
   if (failed.length) throw new Error(`${failed.length} requests did not merge: ${JSON.stringify(failed[0])}`);
   const latencies = results.map((r) => r!.finishedAt - r!.startedAt).sort((a, b) => a - b);
-  const batches = new Set(results.map((r) => r!.startedAt)).size;
+  const starts = [...new Set(results.map((r) => r!.startedAt))].sort((a, b) => a - b);
+  const batches = starts.length;
+  const perBatch = starts.map((st) => {
+    const rs = results.filter((r) => r!.startedAt === st);
+    return `${rs.length}:${Math.max(...rs.map((r) => r!.finishedAt)) - st}ms`;
+  });
 
   // The same merges by hand.
   const script = `for b in ${branches.join(' ')}; do git merge -q --no-ff --no-verify -m "Merge $b" "$b" || exit 1; done`;
@@ -76,6 +81,7 @@ try {
   const q = perMinute(n, queueMs);
   const s = perMinute(n, shellMs);
   console.log(`queue:      ${n} merges in ${(queueMs / 1000).toFixed(2)} s = ${q.toFixed(0)} merges/min (enqueueing took ${(enqueuedMs / 1000).toFixed(2)} s; ${batches} batches; a request's batch took median ${latencies[Math.floor(n / 2)]} ms, p90 ${latencies[Math.floor(n * 0.9)]} ms)`);
+  console.log(`batches (size:time): ${perBatch.join(' ')}`);
   console.log(`shell loop: ${n} merges in ${(shellMs / 1000).toFixed(2)} s = ${s.toFixed(0)} merges/min`);
   console.log(`ratio:      the queue runs at ${((q / s) * 100).toFixed(1)}% of the shell loop's rate (${(queueMs / shellMs).toFixed(1)}x its time); both ends have ${n} merges and the same tree`);
 } finally {

@@ -13,8 +13,9 @@ export const WORKFLOWS_PATH = path.join(ROOT, 'workflows', 'index.ts');
 
 function sourceHash(): string {
   const h = createHash('sha256');
+  // Subfolders too (workflows/merge-queue/...): a change there must rebuild the bundle.
   for (const dir of ['workflows', 'common']) {
-    for (const file of readdirSync(path.join(ROOT, dir)).sort()) {
+    for (const file of readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' }).sort()) {
       if (file.endsWith('.ts')) h.update(file).update(readFileSync(path.join(ROOT, dir, file)));
     }
   }

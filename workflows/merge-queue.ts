@@ -11,7 +11,7 @@ import { enqueueSignal, mergeResultSignal, queueMergeResultQuery, queueStatusQue
 import type { MergeOutcome, MergeQueueStatus, MergeRequest, MergeResult, StackInput, StackResult } from '../common/merge';
 import { parseDuration } from '../common/durations';
 import { legacyMergeActivities, mergeActivities } from './activity-options';
-import { judgeProbes, learnBatch, maxBatchOf, nextPlan, type BatchState } from './merge-queue/batching';
+import { judgeProbes, learnBatch, MAX_BATCH, maxBatchOf, nextPlan, type BatchState } from './merge-queue/batching';
 import { checkRequest } from './merge-queue/validate';
 
 export interface MergeQueueInput {
@@ -46,7 +46,7 @@ export async function mergeQueueWorkflow(input: MergeQueueInput): Promise<void> 
   const waiting: MergeRequest[] = [...(input.waiting ?? [])];
   const results = new Map<string, MergeResult>((input.results ?? []).map((r) => [r.requestId, r]));
   let recent = [...(input.recent ?? [])];
-  let batchState: BatchState = input.batch ?? { size: waiting[0] ? maxBatchOf(waiting[0]) : 8 };
+  let batchState: BatchState = input.batch ?? { size: MAX_BATCH }; // capped by each batch's head
   const replies: { to: string; result: MergeResult }[] = [];
   let current: MergeQueueStatus['current'];
   let underTest: MergeQueueStatus['batch'];
@@ -188,7 +188,7 @@ export async function mergeQueueWorkflow(input: MergeQueueInput): Promise<void> 
     const startedAt = Date.now();
     current = { request: head, since: startedAt, note: current?.request === head ? current.note : undefined };
     const bisecting = plan.kind === 'probes' || plan.bisecting;
-    underTest = { itemIds: requests.map((r) => r.itemId), size: batchState.size, bisecting };
+    underTest = { itemIds: requests.map((r) => r.itemId), size: Math.min(batchState.size, maxBatchOf(head)), bisecting };
     recheck = false; // a recheck sent from here on (while this attempt looks at the checkout) wakes a hold at once
     if (plan.kind === 'probes') await probeRound(plan.inputs, startedAt);
     else {

@@ -67,7 +67,7 @@ describe('merge queue, driven directly', () => {
       ids.push(`can-${i}`);
     }
     // All at once, so requests are still waiting whenever the queue starts afresh.
-    for (let i = 1; i <= 7; i++) await enqueue(env, mergeRequest(repo, ids[i - 1], `c${i}`, `feature/c${i}`, { mergeBatch: 2 }), { continueAsNewAfter: 2 });
+    for (let i = 1; i <= 7; i++) await enqueue(env, mergeRequest(repo, ids[i - 1], `c${i}`, `feature/c${i}`, { mergeBatch: 2, mergeGates: ['true'] }), { continueAsNewAfter: 2 });
     const results = await waitForResults(env, repo, ids);
 
     assert.deepEqual(results.map((r) => r.outcome.status), Array(7).fill('merged'));

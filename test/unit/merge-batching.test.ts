@@ -7,7 +7,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MergeOutcome, MergeRequest, StackInput, StackResult } from '../../common/merge';
-import { judgeProbes, learnBatch, maxBatchOf, nextPlan, type BatchState } from '../../workflows/merge-queue/batching';
+import { judgeProbes, learnBatch, MAX_BATCH, maxBatchOf, nextPlan, type BatchState } from '../../workflows/merge-queue/batching';
 
 const req = (i: number, mergeBatch?: number): MergeRequest => ({
   requestId: `r${i}`,
@@ -27,7 +27,7 @@ const req = (i: number, mergeBatch?: number): MergeRequest => ({
 /** Runs the queue's loop (as mergeQueueWorkflow does) to the end; `rounds` counts sequential gate rounds. */
 function simulate(n: number, bad: Set<number>, opts: { max?: number; flakyFirst?: boolean } = {}) {
   const waiting = Array.from({ length: n }, (_, i) => req(i + 1, opts.max));
-  let state: BatchState = { size: maxBatchOf(waiting[0]) };
+  let state: BatchState = { size: MAX_BATCH };
   let tip = 'c0';
   let runs = 0;
   let rounds = 0; // rounds in which gates ran (the probes of a round run in parallel)

@@ -15,7 +15,7 @@ import type { GateFailure, MergeRequest, StackInput, StackResult } from '../../c
 
 export const DEFAULT_MERGE_BATCH = 8;
 /** Requests looked at when a batch is formed (a bound on the activity's input, whatever a plan says). */
-const MAX_BATCH = 100;
+export const MAX_BATCH = 100;
 /** Prefixes of the suspects tested at once in a search round (besides the retry of the whole batch). */
 export const PARALLEL_PROBES = 3;
 
@@ -37,8 +37,13 @@ export interface BatchState {
 /** One activity call that may publish, or several probes run in parallel (a search round). */
 export type Plan = { kind: 'batch'; input: StackInput; bisecting: boolean } | { kind: 'probes'; inputs: StackInput[] };
 
+/**
+ * The largest batch for requests like `req`. The limit bounds what a red batch costs to bisect; without merge gates
+ * nothing is bisected (a conflict only ends the stack), so any batching request stacks all that wait.
+ */
 export function maxBatchOf(req: MergeRequest): number {
-  return Math.max(1, Math.min(MAX_BATCH, req.mergeBatch ?? DEFAULT_MERGE_BATCH));
+  const max = Math.max(1, Math.min(MAX_BATCH, req.mergeBatch ?? DEFAULT_MERGE_BATCH));
+  return max > 1 && req.mergeGates.length === 0 ? MAX_BATCH : max;
 }
 
 const sameLane = (a: MergeRequest, b: MergeRequest) =>
@@ -80,7 +85,8 @@ export interface Learned {
 }
 
 /** After a `batch` plan: grow on green; a red batch of several becomes the suspects; a red one alone is the culprit. */
-export function learnBatch(state: BatchState, bisecting: boolean, result: StackResult, max: number): Learned {
+export function learnBatch(given: BatchState, bisecting: boolean, result: StackResult, max: number): Learned {
+  const state = { ...given, size: Math.min(given.size, max) };
   const failure = failureOf(result);
   if (result.stack.status === 'merged') return { state: { size: bisecting ? state.size : Math.min(max, state.size * 2) } };
   if (!failure) return { state }; // held, or nothing to stack: nothing learned
