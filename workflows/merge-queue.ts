@@ -11,7 +11,7 @@ import { enqueueSignal, mergeResultSignal, queueMergeResultQuery, queueStatusQue
 import type { MergeOutcome, MergeQueueStatus, MergeRequest, MergeResult, StackInput, StackResult } from '../common/merge';
 import { parseDuration } from '../common/durations';
 import { legacyMergeActivities, mergeActivities } from './activity-options';
-import { judgeProbes, learnBatch, MAX_BATCH, maxBatchOf, nextPlan, type BatchState } from './merge-queue/batching';
+import { afterLanding, judgeProbes, learnBatch, MAX_BATCH, maxBatchOf, nextPlan, type BatchState } from './merge-queue/batching';
 import { checkRequest } from './merge-queue/validate';
 
 export interface MergeQueueInput {
@@ -132,6 +132,12 @@ export async function mergeQueueWorkflow(input: MergeQueueInput): Promise<void> 
     }
   };
 
+  /** The culprit of a red batch: today's `gate_failed`, with the output of the run that proved it. */
+  const blame = (culprit: NonNullable<ReturnType<typeof learnBatch>['culprit']>, startedAt: number) => {
+    const req = waiting.find((r) => r.requestId === culprit.requestId);
+    if (req) finish(req, { status: 'gate_failed', ...culprit.failure }, startedAt);
+  };
+
   /** Decided outcomes, then what the batch taught; a hold is announced and waited out. */
   const applyStack = async (requests: MergeRequest[], result: StackResult, startedAt: number, learned: () => ReturnType<typeof learnBatch>) => {
     const byId = new Map(requests.map((r) => [r.requestId, r]));
@@ -141,7 +147,7 @@ export async function mergeQueueWorkflow(input: MergeQueueInput): Promise<void> 
     }
     const l = learned();
     batchState = l.state;
-    if (l.culprit) finish(byId.get(l.culprit.requestId)!, { status: 'gate_failed', ...l.culprit.failure }, startedAt);
+    if (l.culprit) blame(l.culprit, startedAt);
     if (result.stack.status === 'held') await hold(requests, result.stack.reason, startedAt);
   };
 
@@ -168,17 +174,17 @@ export async function mergeQueueWorkflow(input: MergeQueueInput): Promise<void> 
     const results = await Promise.all(inputs.map(callStack));
     const judged = judgeProbes(batchState, inputs, results);
     if (judged.held) return hold(inputs[inputs.length - 1].requests, judged.held, startedAt);
-    const rest = judged.rest;
+    const size = batchState.size;
     if (!judged.publish) {
-      batchState = { size: batchState.size, suspects: rest?.base ? { ...rest, base: rest.base } : undefined };
+      batchState = { size, suspects: judged.culprit ? undefined : judged.known };
+      if (judged.culprit) blame(judged.culprit, startedAt);
       return;
     }
-    const expected = judged.publish.knownGood!.tip;
     const published = await callStack(judged.publish);
-    await applyStack(judged.publish.requests, published, startedAt, () => ({ state: batchState }));
-    // The rest still fails on the tip the prefix made, if the prefix landed where it was tested.
-    const landed = published.stack.status === 'merged' && published.base === expected ? published.stack.tip : undefined;
-    if (published.stack.status !== 'held') batchState = { size: batchState.size, suspects: rest && landed ? { ...rest, base: landed } : undefined };
+    batchState = { size, suspects: judged.known };
+    await applyStack(judged.publish.requests, published, startedAt, () =>
+      published.stack.status === 'merged' ? afterLanding(batchState, published.stacked, published.base, published.stack.tip) : { state: batchState },
+    );
   };
 
   const stackStep = async () => {

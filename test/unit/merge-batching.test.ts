@@ -7,7 +7,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MergeOutcome, MergeRequest, StackInput, StackResult } from '../../common/merge';
-import { judgeProbes, learnBatch, MAX_BATCH, maxBatchOf, nextPlan, type BatchState } from '../../workflows/merge-queue/batching';
+import { afterLanding, judgeProbes, learnBatch, MAX_BATCH, maxBatchOf, nextPlan, type BatchState } from '../../workflows/merge-queue/batching';
 
 const req = (i: number, mergeBatch?: number): MergeRequest => ({
   requestId: `r${i}`,
@@ -83,13 +83,20 @@ function simulate(n: number, bad: Set<number>, opts: { max?: number; flakyFirst?
     const results = plan.inputs.map(mergeStack);
     if (runs > before) rounds++;
     const judged = judgeProbes(state, plan.inputs, results);
-    let base = judged.rest?.base;
+    const size = state.size;
+    let culprit = judged.culprit;
+    state = { size, suspects: culprit ? undefined : judged.known };
     if (judged.publish) {
       const published = mergeStack(judged.publish);
       apply(published);
-      base = published.stack.status === 'merged' ? published.stack.tip : undefined;
+      const l = published.stack.status === 'merged' ? afterLanding(state, published.stacked, published.base, published.stack.tip) : { state };
+      state = l.state;
+      culprit = l.culprit;
     }
-    state = { size: state.size, suspects: judged.rest && base ? { ...judged.rest, base } : undefined };
+    if (culprit) {
+      outcomes.set(culprit.requestId, 'gate_failed');
+      waiting.splice(waiting.findIndex((w) => w.requestId === culprit!.requestId), 1);
+    }
   }
   return { runs, rounds, landed, outcomes };
 }

@@ -69,6 +69,8 @@ export function nextPlan(waiting: MergeRequest[], state: BatchState): Plan {
   const s = state.suspects;
   if (s && startsWith(run, s.ids)) {
     if (s.ids.length === 1) return { kind: 'batch', input: { requests: [head], knownFailure: { tip: s.base, failure: s.failure } }, bisecting: true };
+    // Two suspects, the batch already retried: the first alone, published if it passes (then the second is the culprit).
+    if (s.ids.length === 2 && s.retried) return { kind: 'batch', input: { requests: [head] }, bisecting: true };
     const lengths = [...splitPoints(s.ids.length), ...(s.retried ? [] : [s.ids.length])];
     return { kind: 'probes', inputs: lengths.map((n) => ({ requests: run.slice(0, n), publish: false })) };
   }
@@ -88,18 +90,34 @@ export interface Learned {
 export function learnBatch(given: BatchState, bisecting: boolean, result: StackResult, max: number): Learned {
   const state = { ...given, size: Math.min(given.size, max) };
   const failure = failureOf(result);
-  if (result.stack.status === 'merged') return { state: { size: bisecting ? state.size : Math.min(max, state.size * 2) } };
+  if (result.stack.status === 'merged' && bisecting) return afterLanding(state, result.stacked, result.base, result.stack.tip);
+  if (result.stack.status === 'merged') return { state: { size: Math.min(max, state.size * 2) } };
   if (!failure) return { state }; // held, or nothing to stack: nothing learned
   const tested = result.stacked;
   if (tested.length === 1) return { state: { size: bisecting ? state.size : halve(state.size) }, culprit: { requestId: tested[0], failure } };
   return { state: { size: halve(state.size), suspects: { ids: tested, base: result.base, failure, retried: false } } };
 }
 
+/**
+ * The suspects after the prefix `landed` (tested on `base`) made `tip`: the rest, proven red on `tip` when exactly
+ * that prefix landed where it was tested; a single one left is the culprit.
+ */
+export function afterLanding(state: BatchState, landed: string[], base: string, tip: string): Learned {
+  const s = state.suspects;
+  const exact = s && s.base === base && landed.length < s.ids.length && landed.every((id, i) => s.ids[i] === id);
+  if (!exact) return { state: { size: state.size } };
+  const ids = s.ids.slice(landed.length);
+  if (ids.length === 1) return { state: { size: state.size }, culprit: { requestId: ids[0], failure: s.failure } };
+  return { state: { size: state.size, suspects: { ...s, ids, base: tip, retried: true } } };
+}
+
 export interface Judged {
   /** Publish this passing prefix (its probe's tip is `knownGood`). */
   publish?: StackInput;
-  /** The suspects once `publish` (if any) has landed on a tip; undefined when the search is over or abandoned. */
-  rest?: Omit<Suspects, 'base'> & { base?: string };
+  /** What the round proved: these requests fail together on `base` (then `afterLanding` of `publish`). */
+  known?: Suspects;
+  /** Proven without publishing anything: the first failing prefix is one request longer than nothing. */
+  culprit?: Learned['culprit'];
   held?: string;
 }
 
@@ -107,7 +125,7 @@ export interface Judged {
 export function judgeProbes(state: BatchState, inputs: StackInput[], results: StackResult[]): Judged {
   const s = state.suspects!;
   const held = results.find((r) => r.stack.status === 'held');
-  if (held && held.stack.status === 'held') return { held: held.stack.reason, rest: s };
+  if (held && held.stack.status === 'held') return { held: held.stack.reason, known: s };
   // A probe that met anything but a clean stack (a request decided, a conflict cut it): start over with batches.
   if (results.some((r, i) => r.outcomes.length || r.stacked.length !== inputs[i].requests.length || r.base !== results[0].base)) return {};
   let passed = 0;
@@ -121,5 +139,8 @@ export function judgeProbes(state: BatchState, inputs: StackInput[], results: St
   const winner = results.findIndex((r) => r.stack.status === 'passed' && r.stacked.length === passed);
   const publish = passed ? { requests: inputs[winner].requests, knownGood: { tip: results[0].base } } : undefined;
   const ids = s.ids.slice(passed, failed);
-  return { publish, rest: ids.length ? { ids, failure, retried: true, base: passed ? undefined : results[0].base } : undefined };
+  // What the search knows once `publish` has landed: `failed` requests from the old base fail together.
+  const known: Suspects = { ids: s.ids.slice(0, failed), base: results[0].base, failure, retried: true };
+  if (!passed) return { known, culprit: ids.length === 1 ? { requestId: ids[0], failure } : undefined };
+  return { publish, known };
 }
