@@ -167,7 +167,9 @@ async function stackOne(
 /** Stacks the requests in order on `base`, up to the first that cannot join this stack. */
 export async function buildStack(repo: { top: string; commonDir: string }, base: string, requests: MergeRequest[], stacker: Stacker, tips: Map<string, string>): Promise<StackBuild> {
   const { top } = repo;
-  const [earlier, contained] = await Promise.all([mergesByTip(top, base), containedIn(top, base, [...tips.keys()])]);
+  const contained = await containedIn(top, base, requests.map((r) => `refs/heads/${r.branch}`).filter((ref) => tips.has(ref)));
+  // Only a branch the target already contains may have been merged before.
+  const earlier = contained.size ? await mergesByTip(top, base) : new Map<string, string>();
   const ctx = { top, commonDir: repo.commonDir, base, stacker, earlier, contained, tips };
   const build: StackBuild = { outcomes: [], stacked: [], top: base };
   const stackedTips = new Set<string>();
