@@ -41,15 +41,18 @@ async function run(env: Awaited<ReturnType<typeof startTestEnv>>, dir: string, l
   await Promise.all(ids.slice(1).map((_, i) => enqueue(env, req(i + 1))));
   const handle = env.client.workflow.getHandle(queueId(dir));
   let results: (MergeResult | undefined)[] = [];
+  let doneAt: number | undefined;
   for (;;) {
     const s = await handle.query(queueStatusQuery).catch(() => undefined);
     if (s && !s.current && s.waiting.length === 0) {
+      doneAt ??= performance.now(); // the queue is idle: every request has its result (fetched below, untimed)
       results = await Promise.all(ids.map((id) => handle.query(queueMergeResultQuery, id)));
       if (results.every(Boolean)) break;
+      doneAt = undefined; // idle before every request had arrived
     }
     await sleep(50);
   }
-  const ms = performance.now() - t0;
+  const ms = doneAt! - t0;
   const runs = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').length : 0;
   // The outcomes: the culprit alone failed, the rest merged once each, every first-parent commit is green.
   const statuses = results.map((r) => r!.outcome.status);
