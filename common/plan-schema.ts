@@ -80,6 +80,11 @@ const settingsSchema = z
       .describe('Validation of the integrated result once every item is done.'),
     phaseBarriers: z.boolean().optional().describe('Items of phase N start only when every item of earlier phases is done. Default: false.'),
     mergeHoldRetry: duration.optional().describe('How long the merge queue waits before retrying a merge held by a dirty checkout of the target branch.'),
+    mergeBatch: z
+      .object({ max: z.number().int().min(1).max(100).optional().describe('Most requests the merge queue tests together (1 turns batches off). Default: 8.') })
+      .strict()
+      .optional()
+      .describe('Merge batches: waiting requests are stacked, gated once on the top and bisected when red.'),
     heartbeatTimeout: duration.optional().describe('A worker silent this long during git, gate or merge work is considered dead; the work moves to another.'),
     env: envNames.optional().describe('Names of worker variables gates and sessions get besides the default environment (README, Environments), e.g. ["NPM_TOKEN"].'),
     budget: budgetSchema.optional().describe('USD limits: when nothing remains, no session starts and the epic waits for a raise.'),
@@ -257,6 +262,7 @@ function mergeSettings(s: PlanFile['settings']): EpicSettings {
     },
     phaseBarriers: s?.phaseBarriers ?? d.phaseBarriers,
     mergeHoldRetry: s?.mergeHoldRetry ?? d.mergeHoldRetry,
+    mergeBatch: { max: s?.mergeBatch?.max ?? d.mergeBatch.max },
     heartbeatTimeout: s?.heartbeatTimeout ?? d.heartbeatTimeout,
     ...(s?.env && { env: s.env }),
     ...(s?.budget && { budget: s.budget }),

@@ -42,6 +42,9 @@ export function formatQueue(q: MergeQueueStatus, running: boolean, now = Date.no
     const r = q.current.request;
     lines.push(`merging:  ${r.itemId} (epic ${r.epicId}) ${r.branch} → ${r.targetBranch}, for ${ago(now - q.current.since)}`);
     if (q.current.note) lines.push(`          held: ${q.current.note}`);
+    if (q.batch && q.batch.itemIds.length > 1) {
+      lines.push(`batch:    ${q.batch.itemIds.join(', ')} (${q.batch.itemIds.length} under test together${q.batch.bisecting ? ', seeking the culprit of a red batch' : `; batch size ${q.batch.size}`})`);
+    }
   } else lines.push('merging:  nothing');
   lines.push(`waiting:  ${q.waiting.length ? '' : 'none'}`.trimEnd());
   q.waiting.forEach((r, i) => lines.push(`  ${i + 1}. ${r.itemId} (epic ${r.epicId}) ${r.branch} → ${r.targetBranch}`));
