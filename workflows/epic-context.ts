@@ -21,6 +21,8 @@ export interface EpicCarry {
   validationRounds: number;
   /** Items the validation added (follow-ups), with their place in the DAG. */
   followUps?: WorkItem[];
+  /** Items whose stopped run may not have closed yet. */
+  closing?: Record<string, number>;
 }
 
 export interface EpicContext {
@@ -39,6 +41,8 @@ export interface EpicContext {
   statuses: Statuses;
   /** Run counter per item: reports and outcomes of an older run (superseded by a human) are ignored. */
   runs: Record<string, number>;
+  /** itemId → the run that was stopped (cancel, skip) and may still be closing; a retry starts after it closed. */
+  closing: Record<string, number>;
   startedAt: number;
   paused: boolean;
   phase: EpicPhase;
@@ -51,9 +55,10 @@ export interface EpicContext {
 }
 
 export function createEpicContext(planInput: EpicPlan, carry?: EpicCarry): EpicContext {
-  const plan: EpicPlan = { ...planInput, settings: withDefaultSettings(planInput.settings) };
-  const problems = planProblems(plan);
+  // Checked as given (the same rules and messages as `overseer plan`), before defaults fill anything in.
+  const problems = planProblems(planInput);
   if (problems.length) throw ApplicationFailure.nonRetryable(`invalid plan: ${problems.join('; ')}`, 'InvalidPlan');
+  const plan: EpicPlan = { ...planInput, settings: withDefaultSettings(planInput.settings) };
   const items = normalizeItems([...plan.items, ...(carry?.followUps ?? [])]);
   const statuses: Statuses = carry?.statuses ?? {};
   for (const it of items) statuses[it.id] ??= initialStatus(it);
@@ -70,6 +75,7 @@ export function createEpicContext(planInput: EpicPlan, carry?: EpicCarry): EpicC
     critical: criticalPathLengths(items),
     statuses,
     runs: carry?.runs ?? {},
+    closing: carry?.closing ?? {},
     startedAt: carry?.startedAt ?? Date.now(),
     paused,
     phase: paused ? 'paused' : 'running',

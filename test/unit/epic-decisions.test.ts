@@ -203,7 +203,13 @@ describe('follow-ups and plan checks', () => {
   it('reports what is wrong with a plan', () => {
     const plan = (p: Partial<EpicPlan>) => ({ epicId: 'e', title: 't', repo: { path: '/r', targetBranch: 'main' }, items: [item('a')], ...p }) as EpicPlan;
     assert.deepEqual(planProblems(plan({})), []);
-    assert.deepEqual(planProblems(plan({ epicId: 'bad id' })), ['epicId: must match [A-Za-z0-9._-]+']);
+    assert.deepEqual(planProblems(plan({ epicId: 'bad id' })), ['epicId: may only contain letters, digits, ".", "_" and "-"']);
+    // The same rules and messages as `overseer plan`, durations included (a plan may come from `temporal workflow start`).
+    const held = planProblems(plan({ settings: { mergeHoldRetry: '30 seconds' } as EpicPlan['settings'] }));
+    assert.deepEqual(held, ['settings.mergeHoldRetry: must be a duration such as "30s", "5m", "2h" or "1d"']);
+    assert.deepEqual(planProblems(plan({ settings: { maxParalel: 3 } as unknown as EpicPlan['settings'] })), ['settings: unknown setting "maxParalel"']);
+    assert.deepEqual(planProblems(plan({ repo: undefined as unknown as EpicPlan['repo'] })), ['repo.path: is required (normalize the plan with `overseer plan <file> --json`)']);
+    assert.deepEqual(planProblems(null as unknown as EpicPlan), ['plan: must be an object (the output of `overseer plan <file> --json`)']);
     assert.deepEqual(planProblems(plan({ items: [] })), ['items: a plan needs at least one item']);
     assert.match(planProblems(plan({ items: [item('a', ['b']), item('b', ['a'])] })).join(), /dependency cycle/);
   });
