@@ -11,6 +11,7 @@ import {
   skipItemSignal,
 } from '../common/api';
 import { cancelled, cancelPlan, canRetry, itemIdOf, retried, skipped, skipPlan, skipReason, type StopPlan } from '../common/epic-commands';
+import { awaitingApproval } from '../common/epic-dispatch';
 import type { ItemStatus } from '../common/status';
 import { describe } from './messages';
 import { stopChild } from './epic-children';
@@ -50,9 +51,15 @@ export function registerCommands(ctx: EpicContext): void {
   setHandler(approveSignal, async (msg) => {
     const itemId = itemIdOf(msg);
     if (!known(ctx, itemId)) return log.warn(`approve: unknown item ${itemId}`);
+    if (!waitsForApproval(ctx, itemId)) return log.warn(`approve ignored: ${itemId} is ${ctx.statuses[itemId].state}, not waiting for approval`);
     const approvedBy = typeof msg?.approvedBy === 'string' ? msg.approvedBy : undefined;
     await childHandle(ctx, itemId).signal(itemApproveSignal, { approvedBy }).catch((err) => log.warn(`approve for ${itemId} not delivered: ${describe(err)}`));
   });
+}
+
+/** The item waits for a human's approval of its merge (`approval: before-merge`). */
+function waitsForApproval(ctx: EpicContext, itemId: string): boolean {
+  return awaitingApproval(ctx.items, ctx.statuses, ctx.settings.approval).some((it) => it.id === itemId);
 }
 
 /** Skip or cancel: stop the live child, set the final status, and remove the worktree a failed item kept. */

@@ -34,7 +34,10 @@ export interface ItemContext {
   mergeResults: Map<string, MergeResult>;
   /** requestId → why the queue holds it (shown in the status). */
   mergeHolds: Map<string, string>;
+  /** Who approved the merge of the code as it is now (cleared when a commit changes it). */
   approvedBy?: string;
+  /** The item waits for `approve` (only then is one accepted). */
+  awaitingApproval: boolean;
   keepWorktree: boolean;
   /** Cost already counted per agent session (a resumed session reports its running total). */
   sessionCosts: Map<string, number>;
@@ -71,6 +74,7 @@ export function createItemContext(input: WorkItemInput): ItemContext {
     questions: [],
     mergeResults: new Map(),
     mergeHolds: new Map(),
+    awaitingApproval: false,
     keepWorktree: false,
     sessionCosts: new Map(),
     questionSeq: 0,
@@ -100,6 +104,13 @@ export async function setState(ctx: ItemContext, state: ItemState, detail?: stri
 function awaitingHuman(ctx: ItemContext): boolean {
   const { status, settings } = ctx;
   return Boolean(status.pendingQuestion) || (status.state === 'approved' && settings.approval === 'before-merge' && !ctx.approvedBy);
+}
+
+/** New code after an approval: the approval no longer covers it and is asked again before the merge. */
+export function codeChanged(ctx: ItemContext, what: string): void {
+  if (!ctx.approvedBy) return;
+  note(ctx, `approval by ${ctx.approvedBy} cleared: ${what}`);
+  ctx.approvedBy = undefined;
 }
 
 async function report(ctx: ItemContext): Promise<void> {

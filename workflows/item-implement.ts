@@ -9,7 +9,7 @@ import type { ImplementationReport, SessionKind } from '../common/reports';
 import type { Question } from '../common/status';
 import { round } from './messages';
 import { answerPrompt, NO_ANSWER_PROMPT } from './prompts';
-import { note, setState, type ItemContext } from './item-context';
+import { codeChanged, note, setState, type ItemContext } from './item-context';
 import { ItemFailed } from './item-types';
 
 /** One agent session (a new one, or `resume` continued), its cost and transcript counted in the status. */
@@ -103,6 +103,7 @@ export async function ask(ctx: ItemContext, q: Pick<Question, 'kind' | 'question
 export async function commit(ctx: ItemContext, message: string, ensureAhead = false) {
   const c = await ctx.core.commitWorktree({ worktreePath: ctx.worktree, message, ensureAheadOf: ensureAhead ? ctx.targetBranch : undefined });
   if (c.committed) note(ctx, `committed ${c.commit.slice(0, 10)}: ${message}`);
+  if (c.committed) codeChanged(ctx, `new commit ${c.commit.slice(0, 10)}`);
   return c;
 }
 

@@ -6,7 +6,8 @@
 import { condition } from '@temporalio/workflow';
 import type { MergeOutcome } from '../common/merge';
 import { conflictPrompt, mergeGateFailurePrompt } from './prompts';
-import { note, setState, type ItemContext } from './item-context';
+import { codeChanged, note, setState, type ItemContext } from './item-context';
+import { awaitMergeApproval } from './item-approval';
 import { gateLoop } from './item-gates';
 import { ask, commit, fix, implement, spendAttempt } from './item-implement';
 import { ItemFailed, ItemSkipped } from './item-types';
@@ -17,6 +18,7 @@ type GateFailed = Extract<MergeOutcome, { status: 'gate_failed' }>;
 export async function merge(ctx: ItemContext, implSession: string): Promise<void> {
   let conflictRounds = 0;
   for (;;) {
+    await awaitMergeApproval(ctx); // asked again when the code changed since (conflict resolution, merge-gate fixes)
     const outcome = await enqueueAndWait(ctx);
     if (outcome.status === 'merged') {
       ctx.status.mergeCommit = outcome.commit;
@@ -102,6 +104,7 @@ async function askAboutConflict(ctx: ItemContext, conflict: Conflict): Promise<v
   if (choice.startsWith('skip')) throw new ItemSkipped(`skipped by ${q.answeredBy} after a merge conflict`);
   if (choice.startsWith('abort')) throw new ItemFailed(`merge aborted by ${q.answeredBy} after a conflict`);
   await commit(ctx, `${ctx.item.id}: manual conflict resolution`);
+  codeChanged(ctx, `${q.answeredBy} resolved a conflict by hand`); // their own merge commit is new code too
 }
 
 /** A merge gate failed on the merged result: the implementer fixes it (an attempt), and the gates run again. */
