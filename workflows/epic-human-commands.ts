@@ -62,14 +62,18 @@ function waitsForApproval(ctx: EpicContext, itemId: string): boolean {
   return awaitingApproval(ctx.items, ctx.statuses, ctx.settings.approval).some((it) => it.id === itemId);
 }
 
-/** Skip or cancel: stop the live child, set the final status, and remove the worktree a failed item kept. */
+/**
+ * Skip or cancel: stop the live child, set the final status, and remove the worktree a failed item kept. The
+ * status is final at once (before the child has stopped), so a retry right behind the cancel is taken.
+ */
 async function stopItem(ctx: EpicContext, itemId: string, plan: StopPlan | undefined, final: (s: ItemStatus) => ItemStatus): Promise<void> {
   if (!plan) return;
-  if (plan.stopChild) await stopChild(ctx, itemId);
+  const stopping = plan.stopChild ? stopChild(ctx, itemId) : undefined; // the run is superseded synchronously
   ctx.statuses[itemId] = final(ctx.statuses[itemId]);
+  ctx.dirty = true;
+  await stopping;
   // A failed item keeps its worktree for a retry; skipped or cancelled, nobody needs it (a running item cleans up when cancelled).
   if (plan.removeWorktree) {
     await ctx.core.removeWorktree({ repoPath: ctx.plan.repo.path, epicId: ctx.epicId, itemId, deleteBranch: false }).catch(() => undefined);
   }
-  ctx.dirty = true;
 }
