@@ -9,6 +9,7 @@ import type { EpicSettings, WorkItem } from '../common/plan';
 import { OverseerAwaitingHuman, OverseerState } from '../common/search-attributes';
 import type { ItemState, ItemStatus, Question } from '../common/status';
 import { agentActivities, coreActivities, gateActivities } from './activity-options';
+import { restore } from './item-continue-as-new';
 import type { ItemOutcome, ItemOutcomeState, WorkItemInput } from './item-types';
 
 const HISTORY_LIMIT = 40;
@@ -43,9 +44,18 @@ export interface ItemContext {
   sessionCosts: Map<string, number>;
   questionSeq: number;
   mergeSeq: number;
+  /** The implementer's session and summary, carried when the item continues-as-new while its merge waits. */
+  implSession: string;
+  summary: string;
 }
 
 export function createItemContext(input: WorkItemInput): ItemContext {
+  const ctx = newItemContext(input);
+  if (input.resume) restore(ctx, input.resume);
+  return ctx;
+}
+
+function newItemContext(input: WorkItemInput): ItemContext {
   const { item, settings } = input;
   return {
     input,
@@ -79,6 +89,8 @@ export function createItemContext(input: WorkItemInput): ItemContext {
     sessionCosts: new Map(),
     questionSeq: 0,
     mergeSeq: 0,
+    implSession: '',
+    summary: '',
   };
 }
 
@@ -113,7 +125,7 @@ export function codeChanged(ctx: ItemContext, what: string): void {
   ctx.approvedBy = undefined;
 }
 
-async function report(ctx: ItemContext): Promise<void> {
+export async function report(ctx: ItemContext): Promise<void> {
   try {
     await getExternalWorkflowHandle(ctx.input.epicWorkflowId).signal(itemUpdateSignal, {
       itemId: ctx.item.id,

@@ -1,5 +1,6 @@
 /** What an item workflow is given and what it returns, and the two ways a phase ends the item early. */
 import type { EpicSettings, PlanSource, WorkItem } from '../common/plan';
+import type { ItemResume } from './item-continue-as-new';
 
 export interface WorkItemInput {
   epicId: string;
@@ -14,6 +15,8 @@ export interface WorkItemInput {
   priorAttempts?: number;
   /** Cost spent by earlier runs, carried into the status. */
   priorCostUsd?: number;
+  /** Set when this run continues an earlier one (continue-as-new while the merge waits). */
+  resume?: ItemResume;
 }
 
 export type { ItemOutcome, ItemOutcomeState } from '../common/status';
