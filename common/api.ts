@@ -29,6 +29,8 @@ export const itemUpdateSignal = defineSignal<[ItemUpdate]>('itemUpdate');
 // Item only (internal)
 export const mergeResultSignal = defineSignal<[MergeResult]>('mergeResult');
 export const itemApproveSignal = defineSignal<[{ approvedBy?: string }]>('approve');
+/** The epic (a run after continue-as-new) asks a child it did not start to report its status again. */
+export const reportStatusSignal = defineSignal<[]>('reportStatus');
 
 // Merge queue
 export const enqueueSignal = defineSignal<[MergeRequest]>('enqueue');

@@ -10,8 +10,9 @@ import {
   WorkflowIdReusePolicy,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { itemUpdateSignal } from '../common/api';
+import { itemUpdateSignal, reportStatusSignal } from '../common/api';
 import { withChildError, withOutcome, withReport } from '../common/epic-commands';
+import { isLive } from '../common/epic-dispatch';
 import { itemWorkflowId, TASK_QUEUE } from '../common/ids';
 import type { WorkItem } from '../common/plan';
 import { OverseerAwaitingHuman, OverseerEpic, OverseerState } from '../common/search-attributes';
@@ -88,6 +89,28 @@ export async function startItem(ctx: EpicContext, it: WorkItem): Promise<void> {
     log.warn(`item ${it.id} could not be started: ${describe(err)}`);
     statuses[it.id] = { ...statuses[it.id], detail: `already running (${describe(err)})` };
   }
+}
+
+/**
+ * A run after continue-as-new did not start the live children and holds no handle on their results: each is
+ * asked to report again (so nothing said during the switch is lost), and one whose workflow has closed
+ * without saying how it ended (terminated, timed out) is marked failed for a human.
+ */
+export async function reattachChildren(ctx: EpicContext): Promise<void> {
+  const live = ctx.items.filter((it) => isLive(ctx.statuses[it.id]));
+  await Promise.all(
+    live.map(async (it) => {
+      try {
+        await childHandle(ctx, it.id).signal(reportStatusSignal);
+      } catch (err) {
+        if (!isLive(ctx.statuses[it.id])) return; // it reported its end meanwhile
+        ctx.statuses[it.id] = withChildError(ctx.statuses[it.id], false, `the item's workflow closed without reporting (${describe(err)})`, Date.now());
+        ctx.dirty = true;
+      }
+    }),
+  );
+  // A stopped run that was still closing at the switch: its retry may start now (a start that collides waits).
+  for (const id of Object.keys(ctx.closing)) delete ctx.closing[id];
 }
 
 /** A stopped run's workflow has closed: the item may start again (a retry waits for this). */

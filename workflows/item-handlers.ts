@@ -7,10 +7,11 @@ import {
   itemApproveSignal,
   itemStatusQuery,
   mergeResultSignal,
+  reportStatusSignal,
 } from '../common/api';
 import type { AnswerInput, Question } from '../common/status';
 import { ANSWER_SHAPE, answeredByOf, isAnswer, mergeResultProblem, rejectUpdate } from './messages';
-import type { ItemContext } from './item-context';
+import { report, type ItemContext } from './item-context';
 
 export function registerItemHandlers(ctx: ItemContext): void {
   setHandler(answerSignal, (a) => {
@@ -45,6 +46,7 @@ export function registerItemHandlers(ctx: ItemContext): void {
   setHandler(cancelOptionsSignal, (o) => {
     ctx.keepWorktree = Boolean(o?.keepWorktrees);
   });
+  setHandler(reportStatusSignal, () => report(ctx));
   const { status } = ctx;
   setHandler(itemStatusQuery, () => ({ ...status, pendingQuestion: status.pendingQuestion ? { ...status.pendingQuestion } : undefined }));
 }
