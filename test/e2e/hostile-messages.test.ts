@@ -13,18 +13,13 @@ import { approveSignal, cancelItemSignal, retryItemSignal, skipItemSignal } from
 import { epicWorkflowId, itemWorkflowId, TASK_QUEUE } from '../../common/ids';
 import type { EpicResult } from '../../common/status';
 import { useTemporal } from '../helpers/temporal';
+import { failedTasks } from '../helpers/history';
 import { makeRepo, merges, tempDir } from '../helpers/repo';
 import { fakeAgent } from '../helpers/agent';
 import { epicStatus, item, itemStatus, smallPlan, startEpic, temporal, waitForItem } from '../helpers/epics';
 
 let env: TestWorkflowEnvironment;
 useTemporal((e) => (env = e));
-
-/** Workflow tasks that failed in a workflow's history (a handler that threw would show here). */
-export async function failedTasks(env: TestWorkflowEnvironment, workflowId: string): Promise<string[]> {
-  const h = await env.client.workflow.getHandle(workflowId).fetchHistory();
-  return (h.events ?? []).filter((e) => e.workflowTaskFailedEventAttributes).map((e) => e.workflowTaskFailedEventAttributes?.failure?.message ?? '?');
-}
 
 const BAD_INPUTS = ['null', '[]', '{"itemId": 7}', '{"requestId": "r", "outcome": {"status": "held"}}'];
 
