@@ -6,6 +6,7 @@
 import { condition, workflowInfo } from '@temporalio/workflow';
 import type { MergeOutcome, MergeRequest } from '../common/merge';
 import { continueItemAsNew } from './item-continue-as-new';
+import { shortTail } from './messages';
 import { conflictPrompt, mergeGateFailurePrompt } from './prompts';
 import { codeChanged, note, setState, type ItemContext } from './item-context';
 import { awaitMergeApproval } from './item-approval';
@@ -132,9 +133,10 @@ async function askAboutConflict(ctx: ItemContext, conflict: Conflict): Promise<v
 
 /** A merge gate failed on the merged result: the implementer fixes it (an attempt), and the gates run again. */
 async function fixMergeGate(ctx: ItemContext, failed: GateFailed, implSession: string): Promise<string> {
-  spendAttempt(ctx, `merge gate \`${failed.gate}\` fails on the merged result:\n${failed.outputTail}`);
+  const tail = shortTail(failed.outputTail); // only a short (redacted) tail goes into history
+  spendAttempt(ctx, `merge gate \`${failed.gate}\` fails on the merged result:\n${tail}`);
   await setState(ctx, 'running', `fixing merge gate failure: ${failed.gate}`);
-  const prompt = mergeGateFailurePrompt(failed.gate, failed.outputTail, failed.logPath, ctx.targetBranch);
+  const prompt = mergeGateFailurePrompt(failed.gate, tail, failed.logPath, ctx.targetBranch);
   implSession = await fix(ctx, prompt, implSession, `${ctx.item.id}: fix merge gate ${failed.gate}`);
   return gateLoop(ctx, implSession);
 }

@@ -61,3 +61,12 @@ export function answeredByOf(a: unknown, fallback = 'unknown'): string {
   const by = isObject(a) ? a.answeredBy : undefined;
   return isString(by) && by.trim() ? by : fallback;
 }
+
+/** How much of a gate's (redacted) output the workflow keeps in history: the end, where the error usually is. */
+export const GATE_TAIL_CHARS = 2000;
+
+/** The last `GATE_TAIL_CHARS` of a gate's output (the full log stays on disk, named by its path). */
+export function shortTail(output: string): string {
+  const text = typeof output === 'string' ? output : String(output);
+  return text.length <= GATE_TAIL_CHARS ? text : `…${text.slice(-GATE_TAIL_CHARS)}`;
+}
