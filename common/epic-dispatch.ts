@@ -78,11 +78,11 @@ export function waitingPhase(paused: boolean, p: Progress, running: number): Epi
 }
 
 /**
- * How a finished epic ends: failed only when an item failed. Items a human cancelled or skipped, and what they
- * blocked, were a human's decision, not a failure.
+ * How a finished epic ends: failed only when an item failed, or work is left undone behind one (blocked).
+ * Items a human cancelled or skipped are a human's decision, not a failure.
  */
 export function finalPhase(items: readonly WorkItem[], statuses: Statuses): 'completed' | 'failed' {
-  return items.some((it) => statuses[it.id].state === 'failed') ? 'failed' : 'completed';
+  return items.some((it) => ['failed', 'blocked'].includes(statuses[it.id].state)) ? 'failed' : 'completed';
 }
 
 /** Every item merged, done or skipped. */

@@ -22,6 +22,7 @@ import {
 } from '../../common/epic-commands';
 import {
   allGood,
+  finalPhase,
   awaitingApproval,
   blockingChanges,
   epicResult,
@@ -98,6 +99,10 @@ describe('when the epic is done or waits for a human', () => {
   it('completes only when everything is merged, done or skipped', () => {
     assert.equal(allGood(items, statusesOf({ a: 'merged', b: 'skipped', c: 'done', d: 'merged' })), true);
     assert.equal(allGood(items, statusesOf({ a: 'merged', b: 'cancelled', c: 'done', d: 'merged' })), false);
+    // Issue 18: cancel one item, skip another: the epic completes; it fails only when an item failed or is left blocked.
+    assert.equal(finalPhase(items, statusesOf({ a: 'cancelled', b: 'skipped', c: 'done', d: 'merged' })), 'completed');
+    assert.equal(finalPhase(items, statusesOf({ a: 'failed', b: 'skipped', c: 'done', d: 'merged' })), 'failed');
+    assert.equal(finalPhase(items, statusesOf({ a: 'cancelled', b: 'blocked', c: 'done', d: 'merged' })), 'failed');
   });
 
   it('names what humans are asked for: open questions, failed items, merges to approve', () => {
