@@ -21,6 +21,8 @@ export const retryItemSignal = defineSignal<[{ itemId: string }]>('retryItem');
 export const skipItemSignal = defineSignal<[{ itemId: string; reason?: string }]>('skipItem');
 export const cancelItemSignal = defineSignal<[{ itemId: string }]>('cancelItem');
 export const approveSignal = defineSignal<[{ itemId: string; approvedBy?: string }]>('approve');
+/** `approve` as an update: rejected (with the reason) unless the item waits for approval. */
+export const approveItemUpdate = defineUpdate<{ itemId: string; approvedBy: string }, [{ itemId: string; approvedBy?: string }]>('approveItem');
 /** Sent before cancelling an epic (`overseer cancel --keep-worktrees`); passed on to its items. */
 export const cancelOptionsSignal = defineSignal<[{ keepWorktrees: boolean }]>('cancelOptions');
 /** Internal: an item workflow reporting its state to the epic. */

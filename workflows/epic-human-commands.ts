@@ -1,6 +1,7 @@
 /** A human's commands to the epic: pause, resume, and retry, skip, cancel or approve one item. */
 import { log, setHandler } from '@temporalio/workflow';
 import {
+  approveItemUpdate,
   approveSignal,
   cancelItemSignal,
   cancelOptionsSignal,
@@ -13,7 +14,7 @@ import {
 import { cancelled, cancelPlan, canRetry, itemIdOf, retried, skipped, skipPlan, skipReason, type StopPlan } from '../common/epic-commands';
 import { awaitingApproval } from '../common/epic-dispatch';
 import type { ItemStatus } from '../common/status';
-import { describe } from './messages';
+import { describe, rejectUpdate } from './messages';
 import { stopChild } from './epic-children';
 import { childHandle, known, type EpicContext } from './epic-context';
 
@@ -48,6 +49,22 @@ export function registerCommands(ctx: EpicContext): void {
   setHandler(cancelOptionsSignal, (o) => {
     ctx.keepWorktrees = Boolean(o?.keepWorktrees);
   });
+  setHandler(
+    approveItemUpdate,
+    async (msg) => {
+      const itemId = itemIdOf(msg)!;
+      const approvedBy = typeof msg.approvedBy === 'string' && msg.approvedBy.trim() ? msg.approvedBy : 'unknown';
+      await childHandle(ctx, itemId).signal(itemApproveSignal, { approvedBy }).catch((err) => rejectUpdate(`item ${itemId} could not take the approval: ${describe(err)}`));
+      return { itemId, approvedBy };
+    },
+    {
+      validator: (msg) => {
+        const itemId = itemIdOf(msg);
+        if (!known(ctx, itemId)) rejectUpdate(`approveItem needs {"itemId": "<id>", "approvedBy"?: "<name>"} naming an item of epic ${ctx.epicId}`);
+        if (!waitsForApproval(ctx, itemId)) rejectUpdate(`item ${itemId} is ${ctx.statuses[itemId].state}, not waiting for approval`);
+      },
+    },
+  );
   setHandler(approveSignal, async (msg) => {
     const itemId = itemIdOf(msg);
     if (!known(ctx, itemId)) return log.warn(`approve: unknown item ${itemId}`);

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { approveSignal, cancelItemSignal, retryItemSignal, skipItemSignal } from '../../common/api';
+import { approveItemUpdate, approveSignal, cancelItemSignal, retryItemSignal, skipItemSignal } from '../../common/api';
 import { epicWorkflowId, itemWorkflowId, TASK_QUEUE } from '../../common/ids';
 import type { EpicResult } from '../../common/status';
 import { useTemporal } from '../helpers/temporal';
@@ -113,12 +113,13 @@ describe('hostile and careless messages', () => {
     const handle = await startEpic(env, smallPlan('appr', repo, [item('a')], agent.command, { approval: 'before-merge', review: { enabled: false, maxRounds: 1 } }));
     await waitForItem(env, 'appr', 'a', ['running']);
     await handle.signal(approveSignal, { itemId: 'a', approvedBy: 'too-early' }); // dropped: the item does not wait yet
+    await assert.rejects(handle.executeUpdate(approveItemUpdate, { args: [{ itemId: 'a', approvedBy: 'too-early' }] }), (err: Error) => /not waiting for approval/.test(String((err as { cause?: Error }).cause?.message)));
     await env.client.workflow.getHandle(itemWorkflowId('appr', 'a')).signal('approve', { approvedBy: 'direct-too-early' });
     await waitForItem(env, 'appr', 'a', ['approved'], (s) => /waiting for a human/.test(s.detail ?? ''));
     await new Promise((r) => setTimeout(r, 1000));
     assert.equal((await epicStatus(env, 'appr')).items[0].state, 'approved', 'an early approval did not count');
     assert.deepEqual(merges(repo), []);
-    await handle.signal(approveSignal, { itemId: 'a', approvedBy: 'alice' });
+    assert.deepEqual(await handle.executeUpdate(approveItemUpdate, { args: [{ itemId: 'a', approvedBy: 'alice' }] }), { itemId: 'a', approvedBy: 'alice' });
     const result = (await handle.result()) as EpicResult;
     assert.equal(result.phase, 'completed');
     assert.deepEqual(merges(repo).map((m) => m.subject), ['Merge a: Item a']);
