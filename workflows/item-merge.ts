@@ -108,6 +108,7 @@ async function resolveConflict(ctx: ItemContext, conflict: Conflict): Promise<bo
   const res = await implement(ctx, 'resolve-conflict', conflictPrompt(conflict.files, ctx.targetBranch));
   if (res.report.status === 'done') {
     await commit(ctx, `${ctx.item.id}: resolve conflicts with ${ctx.targetBranch}`);
+    codeChanged(ctx, `conflicts with ${ctx.targetBranch} resolved`); // the session may have committed the merge itself
     return true;
   }
   note(ctx, `conflict resolution failed: ${res.report.summary}`);
