@@ -63,6 +63,10 @@ const settingsSchema = z
     heartbeatTimeout: duration.optional(),
     env: envNames.optional(),
     budget: budgetSchema.optional(),
+    completion: z
+      .enum(['auto', 'ask'])
+      .describe('claude-code-workflow sessions: "auto" (default) archives the finished session; "ask" asks a human to "review" (a review session first) or "complete"')
+      .optional(),
   })
   .strict();
 
@@ -166,6 +170,8 @@ export interface NormalizeOptions {
   /** Repository path when the plan has none (from --repo or the current directory). */
   defaultRepoPath: string;
   resolvePath: (p: string) => string;
+  /** The other epics of a multi-epic run: a bare `dependsOn` naming one of them waits for that whole epic. */
+  otherEpics?: ReadonlySet<string>;
 }
 
 function mergeSettings(s: PlanFile['settings']): EpicSettings {
@@ -204,6 +210,7 @@ function mergeSettings(s: PlanFile['settings']): EpicSettings {
     heartbeatTimeout: s?.heartbeatTimeout ?? d.heartbeatTimeout,
     ...(s?.env && { env: s.env }),
     ...(s?.budget && { budget: s.budget }),
+    ...(s?.completion && { completion: s.completion }),
   };
 }
 
@@ -224,7 +231,7 @@ export function normalizePlan(raw: unknown, opts: NormalizeOptions): EpicPlan {
       title: it.title.trim(),
       description: it.description ?? '',
       acceptance: it.acceptance ?? [],
-      dependsOn: it.dependsOn ?? [],
+      ...splitDependsOn(it.dependsOn ?? [], new Set(p.items.map((i) => i.id)), opts.otherEpics),
       files: it.files ?? [],
       ...(it.role !== undefined && { role: it.role }),
       ...(it.priority !== undefined && { priority: it.priority }),
@@ -241,13 +248,20 @@ export function normalizePlan(raw: unknown, opts: NormalizeOptions): EpicPlan {
   return plan;
 }
 
+/** `dependsOn` split into the epic's own items and other epics' (`<epicId>/<itemId>`, or `<epicId>/*` for a whole epic). */
+function splitDependsOn(deps: string[], own: ReadonlySet<string>, otherEpics: ReadonlySet<string> | undefined): Pick<EpicPlan['items'][number], 'dependsOn' | 'crossEpicDependsOn'> {
+  const cross = deps.filter((d) => d.includes('/') || (!own.has(d) && otherEpics?.has(d))).map((d) => (d.includes('/') ? d : `${d}/*`));
+  const dependsOn = deps.filter((d) => !d.includes('/') && !(cross.includes(`${d}/*`)));
+  return cross.length ? { dependsOn, crossEpicDependsOn: cross } : { dependsOn };
+}
+
 /** DAG problems of a document that failed schema checks, so one run reports everything it can. */
 function rawDagProblems(raw: unknown): string[] {
   const items = raw && typeof raw === 'object' ? (raw as { items?: unknown }).items : undefined;
   if (!Array.isArray(items)) return [];
   const nodes = items
     .filter((it): it is { id: string; dependsOn?: unknown } => Boolean(it) && typeof it === 'object' && typeof (it as { id?: unknown }).id === 'string')
-    .map((it) => ({ id: it.id, dependsOn: Array.isArray(it.dependsOn) ? it.dependsOn.filter((d): d is string => typeof d === 'string') : [] }));
+    .map((it) => ({ id: it.id, dependsOn: Array.isArray(it.dependsOn) ? it.dependsOn.filter((d): d is string => typeof d === 'string' && !d.includes('/')) : [] }));
   return findDagProblems(nodes).map(describeDagProblem);
 }
 

@@ -13,6 +13,7 @@ import { withDefaultSettings, type EpicPlan, type EpicSettings, type WorkItem } 
 import { OverseerAwaitingHuman, OverseerEpic, OverseerState } from '../common/search-attributes';
 import type { EpicPhase, ItemStatus } from '../common/status';
 import { coreActivities } from './activity-options';
+import type { EpicProgramState } from './epic-program';
 
 /** State carried across continue-as-new. */
 export interface EpicCarry {
@@ -25,6 +26,8 @@ export interface EpicCarry {
   followUps?: WorkItem[];
   /** The budget with its raises (only when the plan sets one). */
   budget?: EpicBudgetState;
+  /** Cross-epic state (only when the epic runs in a program). */
+  program?: EpicProgramState;
 }
 
 export interface EpicContext {
@@ -53,6 +56,8 @@ export interface EpicContext {
   /** What the search attributes show now (updated only when it changes). */
   shown: { phase?: EpicPhase; human: string };
   budget: EpicBudgetState;
+  /** What other epics of the program merged, and which of ours the program was told of. */
+  program: EpicProgramState;
 }
 
 export function createEpicContext(planInput: EpicPlan, carry?: EpicCarry): EpicContext {
@@ -83,6 +88,7 @@ export function createEpicContext(planInput: EpicPlan, carry?: EpicCarry): EpicC
     dirty: true,
     shown: { human: '' },
     budget: createEpicBudget(plan.settings.budget, carry?.budget),
+    program: carry?.program ?? { received: {}, reported: [] },
   };
 }
 

@@ -19,5 +19,6 @@ export async function continueAsNewNow(ctx: EpicContext): Promise<never> {
     validationRounds,
     followUps,
     ...(hasBudget(ctx.budget) && { budget: ctx.budget }),
+    ...(ctx.plan.program && { program: ctx.program }),
   });
 }

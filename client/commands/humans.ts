@@ -17,6 +17,7 @@ import { epicWorkflowId, itemWorkflowId } from '../../common/ids';
 import { isTerminal, type ItemState, type Question } from '../../common/status';
 import { connect } from '../connection';
 import { cancelEpic } from '../cancel';
+import { forProgram } from '../program/commands';
 
 function age(ms: number): string {
   const s = Math.round(ms / 1000);
@@ -177,6 +178,7 @@ export function registerHumans(program: Command): void {
     .argument('<epicId>')
     .description('start no new items (running ones go on)')
     .action(async (epicId: string) => {
+      if (await forProgram(epicId, 'pause')) return;
       await signalItem(epicId, (h) => h.signal(pauseSignal));
       console.log(`epic ${epicId} paused`);
     });
@@ -185,6 +187,7 @@ export function registerHumans(program: Command): void {
     .argument('<epicId>')
     .description('start items again after pause')
     .action(async (epicId: string) => {
+      if (await forProgram(epicId, 'resume')) return;
       await signalItem(epicId, (h) => h.signal(resumeSignal));
       console.log(`epic ${epicId} resumed`);
     });
@@ -200,6 +203,7 @@ export function registerHumans(program: Command): void {
         console.log(`${itemId} cancelled on epic ${epicId}`);
         return;
       }
+      if (await forProgram(epicId, 'cancel', { keepWorktrees: Boolean(opts.keepWorktrees) })) return;
       const { client, connection } = await connect();
       try {
         await cancelEpic(client, epicId, { keepWorktrees: Boolean(opts.keepWorktrees) });

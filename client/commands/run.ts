@@ -10,6 +10,8 @@ import { connect, webUiLink } from '../connection';
 import { watchEpic } from '../watch';
 import { formatStatus } from '../format';
 import { checkRepository } from '../preflight';
+import { isProgramRun } from '../program/load';
+import { runProgram } from '../program/run';
 
 /** Starts the epic; refuses (with a clear message) when the same epic is already running. */
 export async function startEpic(client: Client, plan: EpicPlan): Promise<string> {
@@ -37,9 +39,13 @@ export async function startEpic(client: Client, plan: EpicPlan): Promise<string>
 }
 
 export function registerRun(program: Command): void {
-  sourceOptions(program.command('run').description('validate a plan and start its epic'))
+  sourceOptions(program.command('run').description('validate a plan and start its epic (several plans: one program)'), true)
     .option('--watch', 'show live item states until the epic ends; exit 0 only if every item merged')
-    .action(async (source: string | undefined, opts) => {
+    .option('--all', 'every open epic of the Beads database (--beads), or every active session of a .workflow folder')
+    .option('--program <id>', 'the program id of a multi-epic run (default: generated)')
+    .action(async (sources: string[], opts) => {
+      if (isProgramRun(sources, opts)) return runProgram(sources, opts);
+      const source = sources[0];
       const plan = await loadPlan(source, opts);
       const notes = await checkRepository(plan);
       for (const n of notes) console.error(`note: ${n}`);
