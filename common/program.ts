@@ -19,6 +19,14 @@ export interface CrossEpicMerge {
   summary?: string;
 }
 
+/** The epic's cross-epic state (carried across continue-as-new). */
+export interface EpicProgramState {
+  /** Merged items of other epics, keyed `<epicId>/<itemId>`. */
+  received: Record<string, CrossEpicMerge>;
+  /** Our items the program was told of. */
+  reported: string[];
+}
+
 export interface ProgramInput {
   programId: string;
   /** Every epic of the run, cross-epic dependencies resolved (`<epicId>/<itemId>`, whole epics expanded). */

@@ -13,7 +13,7 @@ import { withDefaultSettings, type EpicPlan, type EpicSettings, type WorkItem } 
 import { OverseerAwaitingHuman, OverseerEpic, OverseerState } from '../common/search-attributes';
 import type { EpicPhase, ItemStatus } from '../common/status';
 import { coreActivities } from './activity-options';
-import type { EpicProgramState } from './epic-program';
+import type { EpicProgramState } from '../common/program';
 
 /** State carried across continue-as-new. */
 export interface EpicCarry {

@@ -11,13 +11,6 @@ import { isSatisfying } from '../common/status';
 import { describe } from './messages';
 import type { EpicContext } from './epic-context';
 
-export interface EpicProgramState {
-  /** Merged items of other epics, keyed `<epicId>/<itemId>`. */
-  received: Record<string, CrossEpicMerge>;
-  /** Our items the program was told of. */
-  reported: string[];
-}
-
 function isMerge(m: unknown): m is CrossEpicMerge {
   return typeof m === 'object' && m !== null && typeof (m as CrossEpicMerge).epicId === 'string' && typeof (m as CrossEpicMerge).itemId === 'string';
 }
