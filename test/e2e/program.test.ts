@@ -97,6 +97,9 @@ describe('several epics in one run', () => {
     const alone = await loadPlan(file, { epic: 'bd-web', repo });
     assert.deepEqual(alone.items.map((i) => i.id), ['bd-web.2']);
     assert.match(alone.source?.kind === 'beads' ? alone.source.skipped![0].reason : '', /waits for bd-api\.1 \(open, outside epic bd-web\)/);
+    const plan = await overseer(env, 'plan', file, '--all', '--repo', repo);
+    assert.equal(plan.code, 0, plan.stderr);
+    assert.match(plan.stdout, /edges across epics \(1\):\n {2}bd-web\/bd-web\.1 waits for bd-api\/bd-api\.1/);
     const agent = fakeAgent();
     const loaded = await loadPrograms([file], { all: true, repo });
     assert.deepEqual(loaded.map((l) => l.plan.epicId), ['bd-api', 'bd-web']);
