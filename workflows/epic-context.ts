@@ -11,7 +11,7 @@ import { isTerminal } from '../common/status';
 import { itemWorkflowId } from '../common/ids';
 import { withDefaultSettings, type EpicPlan, type EpicSettings, type WorkItem } from '../common/plan';
 import { OverseerAwaitingHuman, OverseerEpic, OverseerState } from '../common/search-attributes';
-import type { EpicPhase, ItemStatus } from '../common/status';
+import type { EpicPhase, ItemStatus, Question } from '../common/status';
 import { coreActivities } from './activity-options';
 import type { EpicProgramState } from '../common/program';
 
@@ -58,6 +58,8 @@ export interface EpicContext {
   budget: EpicBudgetState;
   /** What other epics of the program merged, and which of ours the program was told of. */
   program: EpicProgramState;
+  /** ccw `completion: ask`: the question asked once every item merged (workflows/epic-completion.ts). */
+  completionQuestion?: Question;
 }
 
 export function createEpicContext(planInput: EpicPlan, carry?: EpicCarry): EpicContext {

@@ -4,6 +4,7 @@ import { mergedEarlier } from '../common/epic-commands';
 import { allGood, epicResult } from '../common/epic-dispatch';
 import type { EpicResult } from '../common/status';
 import { describe } from './messages';
+import { beforeSessionComplete } from './epic-completion';
 import { updateSearchAttributes, type EpicContext } from './epic-context';
 
 /** The first run (not after continue-as-new): started again with the same epic id, what is merged is not done twice. */
@@ -17,6 +18,7 @@ export async function start(ctx: EpicContext): Promise<void> {
 /** Every item is finished: the epic completes (all merged, done or skipped) or fails. */
 export async function complete(ctx: EpicContext): Promise<EpicResult> {
   ctx.phase = allGood(ctx.items, ctx.statuses) ? 'completed' : 'failed';
+  if (ctx.phase === 'completed') await beforeSessionComplete(ctx); // ccw `completion: ask`
   updateSearchAttributes(ctx);
   await condition(allHandlersFinished);
   if (ctx.phase === 'completed') await sourceWriteBack(ctx, 'epic-completed');
