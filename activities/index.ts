@@ -2,8 +2,9 @@
 import type { Client } from '@temporalio/client';
 import { heartbeat } from '@temporalio/activity';
 import { branchHasChanges, commitWorktree, findItemMerge, findMergedItems, prepareInspectionWorktree, prepareWorktree, removeWorktree } from './worktrees';
-import { mergeBranch } from './merge';
+import { mergeBranch, mergeStack } from './merge';
 import { runCommands } from './checks';
+import { councilPromptsCommit } from './role-prompts';
 import { createQueueActivities } from './queue-client';
 import { writeBack } from './sync';
 import { createAgentRunner, type RunnerOptions } from './agent/runner';
@@ -41,9 +42,11 @@ export function createCoreActivities(client: Client) {
     findItemMerge: alive(findItemMerge),
     findMergedItems: alive(findMergedItems),
     mergeBranch: alive(mergeBranch),
+    mergeStack: alive(mergeStack),
     runGates: alive(runCommands),
     writeBack: alive(writeBack),
     enqueueMerge: alive(queue.enqueueMerge),
+    councilPromptsCommit: alive(councilPromptsCommit),
   };
 }
 

@@ -28,6 +28,10 @@ export interface EpicCarry {
   budget?: EpicBudgetState;
   /** Cross-epic state (only when the epic runs in a program). */
   program?: EpicProgramState;
+  /** Items whose stopped run may not have closed yet. */
+  closing?: Record<string, number>;
+  /** The target's commit at the epic's start: the council reads its instructions from it. */
+  rolePromptCommit?: string;
 }
 
 export interface EpicContext {
@@ -46,6 +50,8 @@ export interface EpicContext {
   statuses: Statuses;
   /** Run counter per item: reports and outcomes of an older run (superseded by a human) are ignored. */
   runs: Record<string, number>;
+  /** itemId → the run that was stopped (cancel, skip) and may still be closing; a retry starts after it closed. */
+  closing: Record<string, number>;
   startedAt: number;
   paused: boolean;
   phase: EpicPhase;
@@ -60,12 +66,14 @@ export interface EpicContext {
   program: EpicProgramState;
   /** ccw `completion: ask`: the question asked once every item merged (workflows/epic-completion.ts). */
   completionQuestion?: Question;
+  rolePromptCommit?: string;
 }
 
 export function createEpicContext(planInput: EpicPlan, carry?: EpicCarry): EpicContext {
-  const plan: EpicPlan = { ...planInput, settings: withDefaultSettings(planInput.settings) };
-  const problems = planProblems(plan);
+  // Checked as given (the same rules and messages as `overseer plan`), before defaults fill anything in.
+  const problems = planProblems(planInput);
   if (problems.length) throw ApplicationFailure.nonRetryable(`invalid plan: ${problems.join('; ')}`, 'InvalidPlan');
+  const plan: EpicPlan = { ...planInput, settings: withDefaultSettings(planInput.settings) };
   const items = normalizeItems([...plan.items, ...(carry?.followUps ?? [])]);
   const statuses: Statuses = carry?.statuses ?? {};
   for (const it of items) statuses[it.id] ??= initialStatus(it);
@@ -82,6 +90,7 @@ export function createEpicContext(planInput: EpicPlan, carry?: EpicCarry): EpicC
     critical: criticalPathLengths(items),
     statuses,
     runs: carry?.runs ?? {},
+    closing: carry?.closing ?? {},
     startedAt: carry?.startedAt ?? Date.now(),
     paused,
     phase: paused ? 'paused' : 'running',
@@ -91,6 +100,7 @@ export function createEpicContext(planInput: EpicPlan, carry?: EpicCarry): EpicC
     shown: { human: '' },
     budget: createEpicBudget(plan.settings.budget, carry?.budget),
     program: carry?.program ?? { received: {}, reported: [] },
+    rolePromptCommit: carry?.rolePromptCommit,
   };
 }
 

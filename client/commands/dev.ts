@@ -2,19 +2,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { NativeConnection } from '@temporalio/worker';
-import { Client } from '@temporalio/client';
-import { startDev } from '../../workers/dev';
-import { createWorkers, runWorkers } from '../../workers/worker';
-import { connectConfig } from '../connection';
-import { TASK_QUEUE, AGENT_TASK_QUEUE } from '../../common/ids';
-import { DEFAULT_DASHBOARD_PORT, serveDashboard } from './dashboard';
 
 export const DEFAULT_DB = path.join(os.homedir(), '.overseer', 'temporal-dev.db');
-
-function runnerEnv(): Record<string, string> | undefined {
-  return process.env.OVERSEER_CLAUDE_CONFIG_DIR ? { CLAUDE_CONFIG_DIR: process.env.OVERSEER_CLAUDE_CONFIG_DIR } : undefined;
-}
 
 export function registerDev(program: Command): void {
   program
@@ -24,27 +13,8 @@ export function registerDev(program: Command): void {
     .option('--ui-port <port>', 'Web UI port', '8233')
     .option('--db <file>', 'SQLite file that keeps every run across restarts', DEFAULT_DB)
     .option('--max-sessions <n>', 'concurrent agent sessions', '4')
-    .option('--dashboard-port <port>', 'port of the dashboard (on 127.0.0.1)', String(DEFAULT_DASHBOARD_PORT))
-    .action(async (opts) => {
-      const dev = await startDev({
-        port: Number(opts.port),
-        uiPort: Number(opts.uiPort),
-        db: opts.db,
-        maxSessions: Number(opts.maxSessions),
-        runner: { env: runnerEnv() },
-      });
-      console.log(`Temporal dev server on ${dev.address} (state in ${path.resolve(opts.db)})`);
-      console.log(`Web UI: ${dev.uiUrl}`);
-      const dashboard = await serveDashboard({ client: dev.env.client, namespace: 'default', port: Number(opts.dashboardPort), uiBase: dev.uiUrl }).catch((err: Error) => {
-        console.warn(`the dashboard did not start (${err.message}); the dev server and worker run without it`);
-        return undefined;
-      });
-      console.log(`Overseer worker polling task queues ${TASK_QUEUE} and ${AGENT_TASK_QUEUE}. Ctrl-C to stop.`);
-      await dev.done;
-      await dashboard?.close();
-      console.log('worker stopped; stopping the dev server');
-      await dev.stop();
-    });
+    .option('--dashboard-port <port>', 'port of the dashboard (on 127.0.0.1)', '8234')
+    .action(async (opts) => (await import('../actions/dev')).devCommand(opts));
 
   program
     .command('worker')
@@ -52,23 +22,6 @@ export function registerDev(program: Command): void {
     .option('--max-sessions <n>', 'concurrent agent sessions', '4')
     .option('--queues <list>', 'which task queues to serve: core, agents, or both', 'core,agents')
     .option('--shutdown-grace <duration>', 'how long running sessions may finish on SIGINT/SIGTERM before they are resumed elsewhere', '30s')
-    .action(async (opts) => {
-      const cfg = connectConfig();
-      const connection = await NativeConnection.connect(cfg.options).catch((err: Error) => {
-        throw new Error(`cannot reach the Temporal server at ${cfg.address} (${err.message.split('\n')[0]}). Start one with \`overseer dev\`, or set TEMPORAL_ADDRESS.`);
-      });
-      const client = new Client({ connection, namespace: cfg.namespace });
-      const workers = await createWorkers({
-        connection,
-        client,
-        namespace: cfg.namespace,
-        maxSessions: Number(opts.maxSessions),
-        queues: String(opts.queues).split(',').map((q) => q.trim()) as ('core' | 'agents')[],
-        shutdownGraceTime: opts.shutdownGrace,
-        runner: { env: runnerEnv() },
-      });
-      console.log(`Overseer worker connected to ${cfg.address} (namespace ${cfg.namespace}); Ctrl-C to stop.`);
-      await runWorkers(workers);
-      await connection.close();
-    });
+    .option('--agent-command <cmd>', 'the agent command to check at start (default: claude)', 'claude')
+    .action(async (opts) => (await import('../actions/dev')).workerCommand(opts));
 }

@@ -1,29 +1,24 @@
-/** `overseer status <epicId>`: every item's state. */
+/** `overseer status <epic> [item]` (alias `show`) and `overseer list`. */
 import type { Command } from 'commander';
-import { epicStatusQuery } from '../../common/api';
-import { epicWorkflowId } from '../../common/ids';
-import { connect } from '../connection';
-import { formatStatus } from '../format';
-import { formatProgram, programEpics, programView } from '../program/status';
 
 export function registerStatus(program: Command): void {
   program
     .command('status')
+    .alias('show')
     .argument('<epicId>', 'an epic id, or the program id of a multi-epic run')
-    .description("print every item's state")
+    .argument('[itemId]', 'one item in full: state, history, attempts, cost, tokens, branch, merge commit, question, transcripts')
+    .description("print every item's state, or one item in full")
     .option('--json', 'as JSON')
-    .action(async (epicId: string, opts) => {
-      const { client, connection } = await connect();
-      try {
-        if (await programEpics(client, epicId)) {
-          const view = await programView(client, epicId);
-          console.log(opts.json ? JSON.stringify(view, null, 2) : formatProgram(view));
-          return;
-        }
-        const status = await client.workflow.getHandle(epicWorkflowId(epicId)).query(epicStatusQuery);
-        console.log(opts.json ? JSON.stringify(status, null, 2) : formatStatus(status));
-      } finally {
-        await connection.close();
-      }
+    .option('--watch', 'follow the epic until it ends or waits for you')
+    .action(async (epicId: string, itemId: string | undefined, opts) => {
+      if (!itemId && (await (await import('../program/commands')).programStatusCommand(epicId, opts))) return;
+      return (await import('../actions/status')).statusCommand(epicId, itemId, opts);
     });
+
+  program
+    .command('list')
+    .description('the epics on this server: phase, progress, cost, and ! when one waits for you (running ones; --all for every one)')
+    .option('--all', 'closed epics too')
+    .option('--json', 'as JSON')
+    .action(async (opts) => (await import('../actions/list')).listCommand(opts));
 }

@@ -5,7 +5,7 @@ import { epicWorkflowId } from '../../common/ids';
 import { programWorkflowId } from '../../common/program';
 import { cancelEpic } from '../cancel';
 import { connect } from '../connection';
-import { programEpics } from './status';
+import { formatProgram, programEpics, programView, watchProgram } from './status';
 
 export type ProgramCommand = 'pause' | 'resume' | 'cancel';
 
@@ -32,5 +32,24 @@ async function onEpic(client: Client, epicId: string, command: ProgramCommand, o
     else await cancelEpic(client, epicId, { keepWorktrees: Boolean(opts.keepWorktrees) });
   } catch (err) {
     console.error(`epic ${epicId}: ${(err as Error).message}`); // an epic that already ended
+  }
+}
+
+/** `overseer status <programId> [--watch] [--json]`; false when `id` names no program. */
+export async function programStatusCommand(id: string, opts: { json?: boolean; watch?: boolean }): Promise<boolean> {
+  const { client, connection } = await connect();
+  try {
+    if (!(await programEpics(client, id))) return false;
+    if (opts.watch) {
+      const outcome = await watchProgram(client, id, (l) => console.log(l));
+      console.log(formatProgram(outcome.view));
+      process.exitCode = outcome.exitCode;
+      return true;
+    }
+    const view = await programView(client, id);
+    console.log(opts.json ? JSON.stringify(view, null, 2) : formatProgram(view));
+    return true;
+  } finally {
+    await connection.close();
   }
 }
