@@ -109,6 +109,10 @@ const itemSchema = z
     files: z.array(z.string()).optional().describe('Files the item is expected to touch (a hint for the agent).'),
     context: z.array(z.string()).optional().describe('Extra instructions for the agent.'),
     done: z.boolean().optional().describe('Already complete: never run, counts as satisfied for dependents.'),
+    crossEpicDependsOn: z
+      .array(z.string())
+      .optional()
+      .describe('Set by `overseer run a.yaml b.yaml`: items of other epics of the run this one waits for, as "<epicId>/<itemId>" (write them in dependsOn).'),
     links: z
       .array(z.object({ type: z.string().describe('The kind of link, e.g. related.'), target: z.string().describe('The linked id.') }))
       .optional()
@@ -166,6 +170,11 @@ export const planFileSchema = z
     items: z.array(itemSchema).min(1, 'a plan needs at least one item').describe('The work items; each runs in its own worktree and merges on its own.'),
     settings: settingsSchema.optional().describe('How the epic runs; every setting has a default (`overseer plan` prints them).'),
     source: sourceSchema.optional().describe('Where the plan came from (set by importers; results are written back there).'),
+    program: z
+      .object({ programId: z.string() })
+      .strict()
+      .optional()
+      .describe('Set by `overseer run a.yaml b.yaml`: the program (several epics) this epic runs in; it reports merges to program/<programId>.'),
   })
   .strict();
 
