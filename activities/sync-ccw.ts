@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { PlanSource } from '../common/plan';
 import type { WriteBackEvent, WriteBackResult } from './sync';
 import { editFileAtomic, withFileLock, writeFileAtomic } from './atomic-file';
+import { archiveSession, archivedDir, writeReviewFindings } from './ccw-archive';
 
 type Json = Record<string, unknown>;
 
@@ -143,6 +144,11 @@ export async function ccwWriteBack(source: PlanSource, event: WriteBackEvent): P
       break;
     case 'epic-completed':
       await step('workflow-session.json', () => setSessionStatus(dir, 'completed'));
+      // Like `/workflow:session:complete`: the session is archived (a session outside `active/` stays where it is).
+      if (archivedDir(dir)) await step('archive', async () => void (await archiveSession(dir)));
+      break;
+    case 'review-findings':
+      await step('.review', () => writeReviewFindings(dir, event.text));
       break;
     case 'started':
       await step(`task ${event.itemId}`, () => setTaskStatus(dir, event.itemId, 'in_progress'));

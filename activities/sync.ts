@@ -9,7 +9,9 @@ export type WriteBackEvent =
   | { kind: 'merged'; itemId: string; summary: string; mergeCommit: string }
   | { kind: 'failed'; itemId: string; reason: string }
   | { kind: 'epic-started' }
-  | { kind: 'epic-completed' };
+  | { kind: 'epic-completed' }
+  /** ccw: the review session's findings over the integrated result (`settings.completion: ask`, "review"). */
+  | { kind: 'review-findings'; text: string };
 
 export interface WriteBackResult {
   ok: boolean;

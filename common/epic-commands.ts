@@ -68,7 +68,7 @@ export function withReport(prev: ItemStatus, reported: ItemStatus): ItemStatus {
 /** The status after the child's outcome, or undefined when it changes nothing (already in that final state). */
 export function withOutcome(s: ItemStatus, outcome: ItemOutcome, now: number): ItemStatus | undefined {
   if (isTerminal(s.state) && s.state === outcome.state) return undefined;
-  return { ...s, state: outcome.state, mergeCommit: outcome.mergeCommit ?? s.mergeCommit, attempts: outcome.attempts, costUsd: outcome.costUsd, detail: outcome.error ?? s.detail, finishedAt: s.finishedAt ?? now };
+  return { ...s, state: outcome.state, mergeCommit: outcome.mergeCommit ?? s.mergeCommit, attempts: outcome.attempts, costUsd: outcome.costUsd, detail: outcome.error ?? s.detail, finishedAt: s.finishedAt ?? now, ...(outcome.summary && { summary: outcome.summary }) };
 }
 
 /** The status after the child itself failed or was cancelled (not an item-level failure, which it returns). */

@@ -88,6 +88,10 @@ const settingsSchema = z
     heartbeatTimeout: duration.optional().describe('A worker silent this long during git, gate or merge work is considered dead; the work moves to another.'),
     env: envNames.optional().describe('Names of worker variables gates and sessions get besides the default environment (README, Environments), e.g. ["NPM_TOKEN"].'),
     budget: budgetSchema.optional().describe('USD limits: when nothing remains, no session starts and the epic waits for a raise.'),
+    completion: z
+      .enum(['auto', 'ask'])
+      .describe('claude-code-workflow sessions: "auto" (default) archives the finished session; "ask" asks a human to "review" (a review session first) or "complete"')
+      .optional(),
   })
   .strict();
 
@@ -105,6 +109,10 @@ const itemSchema = z
     files: z.array(z.string()).optional().describe('Files the item is expected to touch (a hint for the agent).'),
     context: z.array(z.string()).optional().describe('Extra instructions for the agent.'),
     done: z.boolean().optional().describe('Already complete: never run, counts as satisfied for dependents.'),
+    crossEpicDependsOn: z
+      .array(z.string())
+      .optional()
+      .describe('Set by `overseer run a.yaml b.yaml`: items of other epics of the run this one waits for, as "<epicId>/<itemId>" (write them in dependsOn).'),
     links: z
       .array(z.object({ type: z.string().describe('The kind of link, e.g. related.'), target: z.string().describe('The linked id.') }))
       .optional()
@@ -162,6 +170,11 @@ export const planFileSchema = z
     items: z.array(itemSchema).min(1, 'a plan needs at least one item').describe('The work items; each runs in its own worktree and merges on its own.'),
     settings: settingsSchema.optional().describe('How the epic runs; every setting has a default (`overseer plan` prints them).'),
     source: sourceSchema.optional().describe('Where the plan came from (set by importers; results are written back there).'),
+    program: z
+      .object({ programId: z.string() })
+      .strict()
+      .optional()
+      .describe('Set by `overseer run a.yaml b.yaml`: the program (several epics) this epic runs in; it reports merges to program/<programId>.'),
   })
   .strict();
 
@@ -225,6 +238,8 @@ export interface NormalizeOptions {
   /** Repository path when the plan has none (from --repo or the current directory). */
   defaultRepoPath: string;
   resolvePath: (p: string) => string;
+  /** The other epics of a multi-epic run: a bare `dependsOn` naming one of them waits for that whole epic. */
+  otherEpics?: ReadonlySet<string>;
   /** Line and column of a node of the document, for every problem (native YAML/JSON files). */
   locate?: PlanLocator;
 }
@@ -266,6 +281,7 @@ function mergeSettings(s: PlanFile['settings']): EpicSettings {
     heartbeatTimeout: s?.heartbeatTimeout ?? d.heartbeatTimeout,
     ...(s?.env && { env: s.env }),
     ...(s?.budget && { budget: s.budget }),
+    ...(s?.completion && { completion: s.completion }),
   };
 }
 
@@ -286,7 +302,7 @@ export function normalizePlan(raw: unknown, opts: NormalizeOptions): EpicPlan {
       title: it.title.trim(),
       description: it.description ?? '',
       acceptance: it.acceptance ?? [],
-      dependsOn: it.dependsOn ?? [],
+      ...splitDependsOn(it.dependsOn ?? [], new Set(p.items.map((i) => i.id)), opts.otherEpics),
       files: it.files ?? [],
       ...(it.role !== undefined && { role: it.role }),
       ...(it.priority !== undefined && { priority: it.priority }),
@@ -303,13 +319,20 @@ export function normalizePlan(raw: unknown, opts: NormalizeOptions): EpicPlan {
   return plan;
 }
 
+/** `dependsOn` split into the epic's own items and other epics' (`<epicId>/<itemId>`, or `<epicId>/*` for a whole epic). */
+function splitDependsOn(deps: string[], own: ReadonlySet<string>, otherEpics: ReadonlySet<string> | undefined): Pick<EpicPlan['items'][number], 'dependsOn' | 'crossEpicDependsOn'> {
+  const cross = deps.filter((d) => d.includes('/') || (!own.has(d) && otherEpics?.has(d))).map((d) => (d.includes('/') ? d : `${d}/*`));
+  const dependsOn = deps.filter((d) => !d.includes('/') && !(cross.includes(`${d}/*`)));
+  return cross.length ? { dependsOn, crossEpicDependsOn: cross } : { dependsOn };
+}
+
 /** DAG problems of a document that failed schema checks, so one run reports everything it can. */
 function rawDagProblems(raw: unknown, locate?: PlanLocator): string[] {
   const items = raw && typeof raw === 'object' ? (raw as { items?: unknown }).items : undefined;
   if (!Array.isArray(items)) return [];
   const nodes = items
     .filter((it): it is { id: string; dependsOn?: unknown } => Boolean(it) && typeof it === 'object' && typeof (it as { id?: unknown }).id === 'string')
-    .map((it) => ({ id: it.id, dependsOn: Array.isArray(it.dependsOn) ? it.dependsOn.filter((d): d is string => typeof d === 'string') : [] }));
+    .map((it) => ({ id: it.id, dependsOn: Array.isArray(it.dependsOn) ? it.dependsOn.filter((d): d is string => typeof d === 'string' && !d.includes('/')) : [] }));
   return findDagProblems(nodes).map((p) => describeDagProblem(p) + locateDag(p, items, locate));
 }
 

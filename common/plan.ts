@@ -72,6 +72,8 @@ export interface EpicSettings {
   env?: string[];
   /** USD limits for the whole epic and for each item (common/budget.ts); a raise goes through `overseer budget`. */
   budget?: { epicUsd?: number; itemUsd?: number };
+  /** ccw sessions: `auto` archives the finished session, `ask` asks a human first ("review" or "complete"). */
+  completion?: 'auto' | 'ask';
 }
 
 export interface WorkItem {
@@ -92,6 +94,8 @@ export interface WorkItem {
   done?: boolean;
   /** Links that order nothing (Beads `related`, ...), kept for display. */
   links?: { type: string; target: string }[];
+  /** Items of other epics of the same program this one waits for, as `<epicId>/<itemId>` (common/program.ts). */
+  crossEpicDependsOn?: string[];
 }
 
 /** An item of the source that the plan leaves out, and why (shown by `overseer plan`). */
@@ -124,6 +128,8 @@ export interface EpicPlan {
   items: WorkItem[];
   settings: EpicSettings;
   source?: PlanSource;
+  /** Set when the epic runs in a program (several epics, `overseer run a.yaml b.yaml`): where it reports merges. */
+  program?: { programId: string };
 }
 
 export const DEFAULT_SETTINGS: EpicSettings = {

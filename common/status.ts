@@ -74,6 +74,8 @@ export interface ItemStatus {
   sessionId?: string;
   pendingQuestion?: Question;
   mergeCommit?: string;
+  /** The implementer's summary of the merged change (handed to the items that depend on it). */
+  summary?: string;
   costUsd: number;
   /** Tokens and cost of the item's sessions, in all (per model in `usage.byModel`). */
   usage?: Usage;
@@ -150,4 +152,6 @@ export interface ItemOutcome {
   attempts: number;
   costUsd: number;
   error?: string;
+  /** The implementer's summary (merged items). */
+  summary?: string;
 }

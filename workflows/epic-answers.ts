@@ -8,10 +8,12 @@ import { answerQuestionUpdate, answerSignal } from '../common/api';
 import { answerRecipient, answerRefusal, questionOwner } from '../common/epic-commands';
 import { ANSWER_SHAPE, answeredByOf, describe, isAnswer, rejectUpdate } from './messages';
 import { childHandle, type EpicContext } from './epic-context';
+import { answerCompletion, openCompletionQuestions } from './epic-completion';
 
 export function registerAnswers(ctx: EpicContext): void {
   setHandler(answerSignal, async (a) => {
     if (!isAnswer(a)) return log.warn(`answer ignored: ${ANSWER_SHAPE}`);
+    if (answerCompletion(ctx, a)) return; // ccw `completion: ask`
     const owner = answerRecipient(ctx.items, ctx.statuses, ctx.epicId, a.questionId);
     if (!owner) {
       log.warn(`answer for unknown question ${a.questionId} ignored`);
@@ -23,6 +25,7 @@ export function registerAnswers(ctx: EpicContext): void {
   setHandler(
     answerQuestionUpdate,
     async (a) => {
+      if (answerCompletion(ctx, a)) return { ...ctx.completionQuestion! };
       const owner = questionOwner(ctx.items, ctx.statuses, a.questionId)!;
       const q = ctx.statuses[owner].pendingQuestion!;
       q.answer = a.answer;
@@ -42,6 +45,7 @@ export function registerAnswers(ctx: EpicContext): void {
     {
       validator: (a) => {
         if (!isAnswer(a)) rejectUpdate(ANSWER_SHAPE);
+        if (openCompletionQuestions(ctx).some((q) => q.questionId === a.questionId)) return;
         const why = answerRefusal(ctx.items, ctx.statuses, ctx.epicId, a);
         if (why) rejectUpdate(why);
       },

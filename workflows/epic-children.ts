@@ -18,6 +18,7 @@ import type { WorkItem } from '../common/plan';
 import { OverseerAwaitingHuman, OverseerEpic, OverseerState } from '../common/search-attributes';
 import { describe, itemUpdateProblem } from './messages';
 import { budgetKey, itemBudgetFor } from './epic-budget';
+import { itemWithHandoffs } from './epic-program';
 import { workItemWorkflow, type WorkItemInput } from './work-item';
 import { childHandle, known, type EpicContext } from './epic-context';
 
@@ -44,7 +45,7 @@ export async function startItem(ctx: EpicContext, it: WorkItem): Promise<void> {
     epicId,
     epicWorkflowId: ctx.info.workflowId,
     run,
-    item: it,
+    item: itemWithHandoffs(ctx, it),
     repo: ctx.plan.repo,
     settings: ctx.settings,
     source: ctx.plan.source,

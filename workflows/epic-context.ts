@@ -11,8 +11,9 @@ import { isTerminal } from '../common/status';
 import { itemWorkflowId } from '../common/ids';
 import { withDefaultSettings, type EpicPlan, type EpicSettings, type WorkItem } from '../common/plan';
 import { OverseerAwaitingHuman, OverseerEpic, OverseerState } from '../common/search-attributes';
-import type { EpicPhase, ItemStatus } from '../common/status';
+import type { EpicPhase, ItemStatus, Question } from '../common/status';
 import { coreActivities } from './activity-options';
+import type { EpicProgramState } from '../common/program';
 
 /** State carried across continue-as-new. */
 export interface EpicCarry {
@@ -25,6 +26,8 @@ export interface EpicCarry {
   followUps?: WorkItem[];
   /** The budget with its raises (only when the plan sets one). */
   budget?: EpicBudgetState;
+  /** Cross-epic state (only when the epic runs in a program). */
+  program?: EpicProgramState;
   /** Items whose stopped run may not have closed yet. */
   closing?: Record<string, number>;
   /** The target's commit at the epic's start: the council reads its instructions from it. */
@@ -59,6 +62,10 @@ export interface EpicContext {
   /** What the search attributes show now (updated only when it changes). */
   shown: { phase?: EpicPhase; human: string };
   budget: EpicBudgetState;
+  /** What other epics of the program merged, and which of ours the program was told of. */
+  program: EpicProgramState;
+  /** ccw `completion: ask`: the question asked once every item merged (workflows/epic-completion.ts). */
+  completionQuestion?: Question;
   rolePromptCommit?: string;
 }
 
@@ -92,6 +99,7 @@ export function createEpicContext(planInput: EpicPlan, carry?: EpicCarry): EpicC
     dirty: true,
     shown: { human: '' },
     budget: createEpicBudget(plan.settings.budget, carry?.budget),
+    program: carry?.program ?? { received: {}, reported: [] },
     rolePromptCommit: carry?.rolePromptCommit,
   };
 }

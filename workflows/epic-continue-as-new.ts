@@ -20,6 +20,7 @@ export async function continueAsNewNow(ctx: EpicContext): Promise<never> {
     validationRounds,
     followUps,
     ...(hasBudget(ctx.budget) && { budget: ctx.budget }),
+    ...(ctx.plan.program && { program: ctx.program }),
     ...(ctx.rolePromptCommit && { rolePromptCommit: ctx.rolePromptCommit }),
   });
 }

@@ -5,6 +5,7 @@ import { registerBudget } from './epic-budget';
 import { registerCommands } from './epic-human-commands';
 import type { EpicContext } from './epic-context';
 import { registerQueries } from './epic-queries';
+import { registerProgramHandlers } from './epic-program';
 
 export function registerEpicHandlers(ctx: EpicContext): void {
   registerItemReports(ctx);
@@ -12,4 +13,5 @@ export function registerEpicHandlers(ctx: EpicContext): void {
   registerAnswers(ctx);
   registerCommands(ctx);
   registerBudget(ctx);
+  registerProgramHandlers(ctx);
 }

@@ -4,6 +4,7 @@ import { mergedEarlier } from '../common/epic-commands';
 import { epicResult, finalPhase } from '../common/epic-dispatch';
 import type { EpicResult } from '../common/status';
 import { describe } from './messages';
+import { beforeSessionComplete } from './epic-completion';
 import { updateSearchAttributes, type EpicContext } from './epic-context';
 
 /** The first run (not after continue-as-new): started again with the same epic id, what is merged is not done twice. */
@@ -18,6 +19,7 @@ export async function start(ctx: EpicContext): Promise<void> {
 /** Every item is finished: the epic completes, or fails when an item failed. */
 export async function complete(ctx: EpicContext): Promise<EpicResult> {
   ctx.phase = finalPhase(ctx.items, ctx.statuses);
+  if (ctx.phase === 'completed') await beforeSessionComplete(ctx); // ccw `completion: ask`
   updateSearchAttributes(ctx);
   await condition(allHandlersFinished);
   if (ctx.phase === 'completed') await sourceWriteBack(ctx, 'epic-completed');

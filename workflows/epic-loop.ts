@@ -7,6 +7,7 @@ import { epicBudgetSpent } from '../common/budget';
 import { blockingChanges, humanAttentionKey, itemsToStart, liveCount, progress, totalCost, waitingPhase } from '../common/epic-dispatch';
 import { pushBudgets } from './epic-budget';
 import { startItem } from './epic-children';
+import { crossEpicReady, reportMerges } from './epic-program';
 import { continueAsNewNow } from './epic-continue-as-new';
 import { budgetHold, updateSearchAttributes, type EpicContext } from './epic-context';
 
@@ -15,13 +16,14 @@ export async function dispatchUntilDone(ctx: EpicContext): Promise<void> {
     Object.assign(ctx.statuses, blockingChanges(ctx.items, ctx.statuses));
     if (!ctx.paused && !epicBudgetSpent(ctx.budget, totalCost(ctx.items, ctx.statuses))) {
       // In dispatch order, while fewer than `maxParallel` run (each start counts at once).
-      for (const it of itemsToStart(ctx.items, ctx.critical, ctx.statuses, ctx.settings.phaseBarriers)) {
+      for (const it of crossEpicReady(ctx, itemsToStart(ctx.items, ctx.critical, ctx.statuses, ctx.settings.phaseBarriers))) {
         if (Object.hasOwn(ctx.closing, it.id)) continue; // retried before its cancelled run closed
         if (liveCount(ctx.items, ctx.statuses) >= ctx.settings.maxParallel) break;
         await startItem(ctx, it);
       }
     }
     await pushBudgets(ctx);
+    await reportMerges(ctx);
     const p = progress(ctx.items, ctx.statuses);
     if (p.done) return;
     ctx.phase = waitingPhase(ctx.paused, p, liveCount(ctx.items, ctx.statuses));

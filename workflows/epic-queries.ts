@@ -6,6 +6,7 @@ import type { EpicStatus } from '../common/status';
 import { hasBudget } from '../common/budget';
 import { sumUsage } from '../common/usage';
 import { budgetView } from './epic-budget';
+import { openCompletionQuestions } from './epic-completion';
 import type { EpicContext } from './epic-context';
 
 export function registerQueries(ctx: EpicContext): void {
@@ -24,5 +25,5 @@ export function registerQueries(ctx: EpicContext): void {
     ...(items.some((it) => statuses[it.id].usage) && { usage: sumUsage(items.map((it) => statuses[it.id].usage)) }),
     ...(hasBudget(ctx.budget) && { budget: budgetView(ctx) }),
   }));
-  setHandler(questionsQuery, () => pendingQuestions(items, statuses));
+  setHandler(questionsQuery, () => [...pendingQuestions(items, statuses), ...openCompletionQuestions(ctx)]);
 }

@@ -2,3 +2,4 @@
 export { epicWorkflow } from './epic';
 export { workItemWorkflow } from './work-item';
 export { mergeQueueWorkflow } from './merge-queue';
+export { programWorkflow } from './program';

@@ -13,8 +13,9 @@ export async function finishMerged(ctx: ItemContext, summary: string): Promise<I
   await core.removeWorktree({ repoPath, epicId, itemId: item.id, deleteBranch: true });
   await writeBack(ctx, { kind: 'merged', itemId: item.id, summary, mergeCommit: status.mergeCommit! });
   status.finishedAt = Date.now();
+  if (summary) status.summary = summary; // the epic hands it to the items that depend on this one
   await setState(ctx, 'merged', status.mergeCommit);
-  return outcome(ctx, 'merged');
+  return { ...outcome(ctx, 'merged'), ...(summary && { summary }) };
 }
 
 /**

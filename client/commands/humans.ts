@@ -40,17 +40,26 @@ export function registerEpicControls(program: Command): void {
     .command('pause')
     .argument('<epicId>')
     .description('start no new items (running ones go on)')
-    .action(async (epicId: string) => (await import('../actions/decisions')).pauseCommand(epicId, true));
+    .action(async (epicId: string) => {
+      if (await (await import('../program/commands')).forProgram(epicId, 'pause')) return;
+      return (await import('../actions/decisions')).pauseCommand(epicId, true);
+    });
   program
     .command('resume')
     .argument('<epicId>')
     .description('start items again after pause')
-    .action(async (epicId: string) => (await import('../actions/decisions')).pauseCommand(epicId, false));
+    .action(async (epicId: string) => {
+      if (await (await import('../program/commands')).forProgram(epicId, 'resume')) return;
+      return (await import('../actions/decisions')).pauseCommand(epicId, false);
+    });
   program
     .command('cancel')
     .argument('<epicId>')
     .argument('[itemId]')
     .option('--keep-worktrees', 'leave the worktrees of cancelled items on disk')
     .description('cancel one item, or the whole epic (every agent session stops)')
-    .action(async (epicId: string, itemId: string | undefined, opts) => (await import('../actions/decisions')).cancelCommand(epicId, itemId, opts));
+    .action(async (epicId: string, itemId: string | undefined, opts) => {
+      if (!itemId && (await (await import('../program/commands')).forProgram(epicId, 'cancel', { keepWorktrees: Boolean(opts.keepWorktrees) }))) return;
+      return (await import('../actions/decisions')).cancelCommand(epicId, itemId, opts);
+    });
 }

@@ -1,9 +1,9 @@
 /** The options that name a plan source, shared by `overseer plan` and `overseer run`. */
 import type { Command } from 'commander';
 
-export function sourceOptions(command: Command): Command {
+export function sourceOptions(command: Command, many = false): Command {
   return command
-    .argument('[source]', 'plan file (YAML/JSON), Beads export, or claude-code-workflow session folder')
+    .argument(many ? '[sources...]' : '[source]', `plan file (YAML/JSON), Beads export, or claude-code-workflow session folder${many ? '; several run as one program' : ''}`)
     .option('--repo <path>', 'repository the plan runs on (default: the plan\'s repo.path, then the current directory)')
     .option('--epic <id>', 'which epic of a Beads source')
     .option('--session <id>', 'which claude-code-workflow session')

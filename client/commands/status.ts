@@ -5,12 +5,15 @@ export function registerStatus(program: Command): void {
   program
     .command('status')
     .alias('show')
-    .argument('<epicId>')
+    .argument('<epicId>', 'an epic id, or the program id of a multi-epic run')
     .argument('[itemId]', 'one item in full: state, history, attempts, cost, tokens, branch, merge commit, question, transcripts')
     .description("print every item's state, or one item in full")
     .option('--json', 'as JSON')
     .option('--watch', 'follow the epic until it ends or waits for you')
-    .action(async (epicId: string, itemId: string | undefined, opts) => (await import('../actions/status')).statusCommand(epicId, itemId, opts));
+    .action(async (epicId: string, itemId: string | undefined, opts) => {
+      if (!itemId && (await (await import('../program/commands')).programStatusCommand(epicId, opts))) return;
+      return (await import('../actions/status')).statusCommand(epicId, itemId, opts);
+    });
 
   program
     .command('list')

@@ -5,6 +5,7 @@
 import type { SkippedSourceItem } from '../../common/plan';
 import { PlanError } from '../../common/plan-schema';
 import { bySourceOrder, type BeadsTree, type FlatEpic } from './beads-tree';
+import { crossEpicDependency } from './beads-cross';
 
 /** Edge types that order work (`bd ready` honours these); `parent-child` is structure. */
 export const ORDERING_EDGES = new Set(['blocks', 'conditional-blocks', 'waits-for']);
@@ -19,6 +20,8 @@ export interface LeafDependencies {
   links: Map<string, BeadsLink[]>;
   /** Leaves that cannot run, and why. */
   skipReason: Map<string, string>;
+  /** Dependencies on other epics of the run (`<epicId>/<itemId>`), per leaf. */
+  cross: Map<string, string[]>;
 }
 
 function outgoingEdges(tree: BeadsTree): Map<string, { to: string; type: string }[]> {
@@ -39,9 +42,9 @@ function ownersOf(flat: FlatEpic, leaf: string): string[] {
   return owners;
 }
 
-export function resolveDependencies(tree: BeadsTree, flat: FlatEpic, file: string): LeafDependencies {
+export function resolveDependencies(tree: BeadsTree, flat: FlatEpic, file: string, runEpics?: ReadonlySet<string>): LeafDependencies {
   const outgoing = outgoingEdges(tree);
-  const result: LeafDependencies = { deps: new Map(), links: new Map(), skipReason: new Map() };
+  const result: LeafDependencies = { deps: new Map(), links: new Map(), skipReason: new Map(), cross: new Map() };
   const problems: string[] = [];
   for (const leaf of flat.leaves) {
     const done = tree.src.issues.get(leaf)!.status === 'closed';
@@ -67,6 +70,8 @@ export function resolveDependencies(tree: BeadsTree, flat: FlatEpic, file: strin
             if (!done) problems.push(`item "${leaf}": depends on "${to}" (${type})${via}, which is not in this source`);
           } else if (target.status === 'closed' || target.status === 'tombstone') {
             if (owner === leaf) myLinks.push({ type, target: to }); // satisfied outside the epic
+          } else if (!done && crossEpicDependency(tree, flat.epicId, to, runEpics)) {
+            result.cross.set(leaf, [...(result.cross.get(leaf) ?? []), crossEpicDependency(tree, flat.epicId, to, runEpics)!]);
           } else if (!done && !result.skipReason.has(leaf)) {
             result.skipReason.set(leaf, `waits for ${to} (${target.status}, outside epic ${flat.epicId})${via}`);
           }

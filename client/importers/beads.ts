@@ -19,6 +19,7 @@ import { parseBeads } from './beads-records';
 import { buildTree, chooseEpic, flattenEpic } from './beads-tree';
 import { propagateSkips, resolveDependencies } from './beads-deps';
 import { beadsWorkItems } from './beads-items';
+import { openTopEpics } from './beads-cross';
 import { knownRoles } from './roles';
 import type { Importer, SourceOptions } from './importer';
 
@@ -35,6 +36,8 @@ export interface BeadsImportOptions {
   roles: ReadonlySet<string>;
   /** Recorded in `source.file` (absent when the plan came from `bd export`). */
   sourceFile?: string;
+  /** The other epics of a multi-epic run: edges to their open work become cross-epic dependencies. */
+  runEpics?: ReadonlySet<string>;
 }
 
 export function importBeads(text: string, opts: BeadsImportOptions): EpicPlan {
@@ -46,9 +49,9 @@ export function importBeads(text: string, opts: BeadsImportOptions): EpicPlan {
   const tree = buildTree(src);
   const epic = chooseEpic(tree, file, opts.epic);
   const flat = flattenEpic(tree, epic.id, file);
-  const resolved = resolveDependencies(tree, flat, file);
+  const resolved = resolveDependencies(tree, flat, file, opts.runEpics);
   const skipped = propagateSkips(tree, flat, resolved);
-  const items = beadsWorkItems(tree, flat, resolved, opts.roles);
+  const items = beadsWorkItems(tree, flat, resolved, opts.roles).map((it) => (resolved.cross.has(it.id) ? { ...it, dependsOn: [...it.dependsOn, ...resolved.cross.get(it.id)!] } : it));
   if (items.length === 0) {
     throw new PlanError(file, [`epic "${epic.id}" has nothing to run: ${skipped.map((s) => `${s.id} ${s.reason}`).join('; ')}`]);
   }
@@ -120,7 +123,14 @@ export async function loadBeadsPlan(source: string | undefined, opts: SourceOpti
     bdCwd: bdCwdFor(sourceFile, cwd),
     roles: knownRoles(repoPath),
     sourceFile,
+    ...(opts.runEpics && { runEpics: opts.runEpics }),
   });
+}
+
+/** Every open top-level epic of a Beads source (`overseer run --beads --all`). */
+export async function listBeadsEpics(source: string | undefined, opts: SourceOptions = {}): Promise<string[]> {
+  const { text, file } = await readSource(source, opts.cwd ?? process.cwd());
+  return openTopEpics(buildTree(parseBeads(text, file)));
 }
 
 /** A Beads source: `.jsonl`, a `.beads` folder, or JSON that looks like `bd` output rather than a native plan. */

@@ -13,6 +13,10 @@ export interface SourceOptions {
   /** `--ccw <dir>`: a claude-code-workflow session (or a `.workflow` folder), whatever the source looks like. */
   ccw?: string;
   cwd?: string;
+  /** The other epics of a multi-epic run (`overseer run a.yaml b.yaml`). */
+  otherEpics?: ReadonlySet<string>;
+  /** Beads: the other epics of the run, whose children this epic's may wait for. */
+  runEpics?: ReadonlySet<string>;
 }
 
 export type SourceKind = 'native' | 'beads' | 'ccw';

@@ -49,6 +49,8 @@ export interface LoadOptions {
   /** `--repo`; the plan's own `repo.path` wins, then this, then the current directory. */
   repo?: string;
   cwd?: string;
+  /** The other epics of a multi-epic run (a bare `dependsOn` may name one). */
+  otherEpics?: ReadonlySet<string>;
 }
 
 export async function loadNativePlan(file: string, opts: LoadOptions = {}): Promise<EpicPlan> {
@@ -69,6 +71,7 @@ export async function loadNativePlan(file: string, opts: LoadOptions = {}): Prom
     defaultRepoPath: opts.repo ? path.resolve(cwd, opts.repo) : cwd,
     // A repo path written in the plan is relative to the plan file; --repo is relative to the current directory.
     resolvePath: (p) => path.resolve(typeof repoFromPlan === 'string' ? planDir : cwd, p),
+    ...(opts.otherEpics && { otherEpics: opts.otherEpics }),
     locate,
   });
 }

@@ -6,7 +6,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { epicStatusQuery } from '../../common/api';
@@ -22,16 +22,25 @@ import { CCW_SESSION, copyCcwFixture, readJson } from '../helpers/ccw';
 let env: TestWorkflowEnvironment;
 useTemporal((e) => (env = e));
 
+/** Where a finished session is archived: `.workflow/archives/<session>`. */
+const archivedPath = (active: string) => path.join(path.dirname(path.dirname(active)), 'archives', path.basename(active));
+
 const mergedIds = (repo: string) => merges(repo).map((m) => /^Merge ([^:]+):/.exec(m.subject)![1]);
 
 describe('claude-code-workflow session end to end', () => {
   it('merges every runnable task, phase by phase, and writes the progress back into the session', async () => {
-    const { session } = copyCcwFixture();
+    const { session: active } = copyCcwFixture();
     const repo = makeRepo('ccw-run');
-    const plan = withAgent(await loadPlan(session, { repo }), fakeAgent({}).command);
+    const plan = withAgent(await loadPlan(active, { repo }), fakeAgent({}).command);
     const result: EpicResult = await env.client.workflow.execute('epicWorkflow', { workflowId: epicWorkflowId(plan.epicId), taskQueue: TASK_QUEUE, args: [plan] });
 
     assert.equal(result.phase, 'completed');
+    // Completed like `/workflow:session:complete` (settings.completion defaults to auto): archived, in the manifest.
+    const session = archivedPath(active);
+    assert.ok(!existsSync(active) && existsSync(session), 'the session moved to .workflow/archives/');
+    const manifest = readJson(path.join(path.dirname(session), 'manifest.json')) as { archives: { session_id: string; status: string }[] };
+    assert.deepEqual(manifest.archives.map((e) => [e.session_id, e.status]), [['WFS-user-auth', 'completed']]);
+    assert.ok(!Number.isNaN(Date.parse(readJson(path.join(session, 'workflow-session.json')).archived_at as string)));
     assert.deepEqual(Object.fromEntries(result.items.map((i) => [i.itemId, i.state])), { 'IMPL-1': 'done', 'IMPL-2': 'merged', 'IMPL-3': 'merged', 'IMPL-4.1': 'merged' });
     const order = mergedIds(repo);
     assert.deepEqual([...order].sort(), ['IMPL-2', 'IMPL-3', 'IMPL-4.1']);
@@ -80,7 +89,8 @@ describe('claude-code-workflow session end to end', () => {
   });
 
   it('resumes an interrupted session with what is left, marking the session active while it runs', async () => {
-    const { session } = copyCcwFixture();
+    const { session: active } = copyCcwFixture();
+    const session = active;
     // ccw itself finished IMPL-2 (ticked and summarized) before it stopped; the session was left "paused".
     const todoFile = path.join(session, 'TODO_LIST.md');
     writeFileSync(todoFile, readFileSync(todoFile, 'utf8').replace('- [ ] **IMPL-2**', '- [x] **IMPL-2**'));
@@ -103,8 +113,9 @@ describe('claude-code-workflow session end to end', () => {
     const result: EpicResult = await handle.result();
     assert.equal(result.phase, 'completed');
     assert.deepEqual(mergedIds(repo), ['IMPL-3', 'IMPL-4.1']);
-    assert.equal(readJson(metaFile).status, 'completed');
-    assert.equal(readJson(path.join(session, '.task', 'IMPL-2.json')).status, 'pending', 'a task Overseer did not run is not rewritten');
-    assert.equal(readJson(path.join(session, '.task', 'IMPL-4.1.json')).status, 'completed');
+    const archived = archivedPath(active);
+    assert.equal(readJson(path.join(archived, 'workflow-session.json')).status, 'completed');
+    assert.equal(readJson(path.join(archived, '.task', 'IMPL-2.json')).status, 'pending', 'a task Overseer did not run is not rewritten');
+    assert.equal(readJson(path.join(archived, '.task', 'IMPL-4.1.json')).status, 'completed');
   });
 });

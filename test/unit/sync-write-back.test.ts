@@ -4,7 +4,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeBack } from '../../activities/sync';
 import { registerBuiltInWriteBacks } from '../../activities/sync-handlers';
@@ -29,7 +29,8 @@ describe('write-back to a claude-code-workflow session', () => {
   });
 
   it('records status, history, completion, TODO tick, summary and session status the way ccw does', async () => {
-    const { session } = copyCcwFixture();
+    const { session: active } = copyCcwFixture();
+    let session = active;
     const source: PlanSource = { kind: 'ccw', sessionDir: session, writeBack: true };
     const task = (id: string) => readJson(path.join(session, '.task', `${id}.json`));
 
@@ -74,6 +75,9 @@ describe('write-back to a claude-code-workflow session', () => {
     });
 
     await writeBack(source, { kind: 'epic-completed' });
+    // Completed like `/workflow:session:complete`: archived under .workflow/archives/.
+    session = path.join(path.dirname(path.dirname(active)), 'archives', path.basename(active));
+    assert.ok(!existsSync(active), 'no longer active');
     meta = readJson(path.join(session, 'workflow-session.json'));
     assert.equal(meta.status, 'completed');
     assert.equal(meta.session_id, 'WFS-user-auth');
