@@ -12,6 +12,15 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const WORKFLOWS_PATH = path.join(ROOT, 'workflows', 'index.ts');
 
 function sourceHash(): string {
+  return (hashCache ??= computeHash());
+}
+
+let hashCache: string | undefined;
+
+/** A hash of the workflow sources (and the lockfile): part of the default build id. */
+export const bundleHash = (): string => sourceHash();
+
+function computeHash(): string {
   const h = createHash('sha256');
   // Every .ts file below workflows/ and common/, subfolders included (a stale bundle would replay old code).
   for (const dir of ['workflows', 'common']) {

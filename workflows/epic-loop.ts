@@ -8,6 +8,7 @@ import { blockingChanges, humanAttentionKey, itemsToStart, liveCount, progress, 
 import { pushBudgets } from './epic-budget';
 import { startItem } from './epic-children';
 import { continueAsNewNow } from './epic-continue-as-new';
+import { newBuildCurrent } from './versioning';
 import { budgetHold, updateSearchAttributes, type EpicContext } from './epic-context';
 
 export async function dispatchUntilDone(ctx: EpicContext): Promise<void> {
@@ -33,7 +34,7 @@ export async function dispatchUntilDone(ctx: EpicContext): Promise<void> {
     }
     ctx.dirty = false;
     await condition(() => ctx.dirty);
-    if (workflowInfo().continueAsNewSuggested) await continueAsNewNow(ctx);
+    if (workflowInfo().continueAsNewSuggested || newBuildCurrent()) await continueAsNewNow(ctx);
   }
 }
 

@@ -7,7 +7,6 @@
 import {
   allHandlersFinished,
   condition,
-  continueAsNew,
   getExternalWorkflowHandle,
   log,
   proxyActivities,
@@ -19,6 +18,7 @@ import { enqueueSignal, mergeResultSignal, queueMergeResultQuery, queueStatusQue
 import { TASK_QUEUE } from '../common/ids';
 import type { MergeOutcome, MergeQueueStatus, MergeRequest, MergeResult } from '../common/merge';
 import { parseDuration } from '../common/durations';
+import { continueAsNewOnCurrentBuild, newBuildCurrent } from './versioning';
 import { NON_RETRYABLE_GIT_ERRORS } from './activity-options';
 
 export interface MergeQueueInput {
@@ -97,7 +97,7 @@ export async function mergeQueueWorkflow(input: MergeQueueInput): Promise<void> 
     }
   };
   const shouldContinueAsNew = () =>
-    workflowInfo().continueAsNewSuggested || (input.continueAsNewAfter !== undefined && served > 0 && served >= input.continueAsNewAfter);
+    workflowInfo().continueAsNewSuggested || newBuildCurrent() || (input.continueAsNewAfter !== undefined && served > 0 && served >= input.continueAsNewAfter);
 
   for (;;) {
     // Checked here, between merges, so a queue held for hours by a dirty checkout also starts afresh.
@@ -105,7 +105,7 @@ export async function mergeQueueWorkflow(input: MergeQueueInput): Promise<void> 
       await condition(allHandlersFinished);
       flushReplies(); // answer repeated asks now rather than leave them to the requester's next ask
       await condition(() => sending === 0);
-      await continueAsNew<typeof mergeQueueWorkflow>({
+      await continueAsNewOnCurrentBuild<typeof mergeQueueWorkflow>({
         repoKey: input.repoKey,
         repoPath: input.repoPath,
         waiting,
