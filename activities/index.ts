@@ -7,6 +7,7 @@ import { runCommands } from './checks';
 import { createQueueActivities } from './queue-client';
 import { writeBack } from './sync';
 import { createAgentRunner, type RunnerOptions } from './agent/runner';
+import { measuredGates, measuredSession } from './metrics';
 
 /**
  * Keeps an activity heartbeating while it runs, so a worker that dies in the middle of git work is noticed within
@@ -41,7 +42,7 @@ export function createCoreActivities(client: Client) {
     findItemMerge: alive(findItemMerge),
     findMergedItems: alive(findMergedItems),
     mergeBranch: alive(mergeBranch),
-    runGates: alive(runCommands),
+    runGates: measuredGates(alive(runCommands)),
     writeBack: alive(writeBack),
     enqueueMerge: alive(queue.enqueueMerge),
   };
@@ -49,7 +50,8 @@ export function createCoreActivities(client: Client) {
 
 /** Activities of the `overseer-agents` task queue: Claude Code sessions. */
 export function createAgentActivities(options: RunnerOptions = {}) {
-  return createAgentRunner(options);
+  const { runAgent } = createAgentRunner(options);
+  return { runAgent: measuredSession(runAgent) };
 }
 
 export type CoreActivities = ReturnType<typeof createCoreActivities>;

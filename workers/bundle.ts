@@ -10,6 +10,8 @@ import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporali
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const WORKFLOWS_PATH = path.join(ROOT, 'workflows', 'index.ts');
+/** Workflow interceptors every bundle carries (activity summaries for the Web UI). */
+export const WORKFLOW_INTERCEPTOR_MODULES = [path.join(ROOT, 'workflows', 'interceptors.ts')];
 
 function sourceHash(): string {
   return (hashCache ??= computeHash());
@@ -38,7 +40,7 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
     const dir = path.join(ROOT, 'node_modules', '.cache', 'overseer');
     const file = path.join(dir, `workflows-${sourceHash()}.json`);
     if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as WorkflowBundleWithSourceMap;
-    const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+    const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: quietLogger });
     mkdirSync(dir, { recursive: true });
     writeFileSync(file, JSON.stringify(bundle));
     return bundle;

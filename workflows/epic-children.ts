@@ -4,10 +4,10 @@ import {
   isCancellation,
   log,
   ParentClosePolicy,
-  setHandler,
   startChild,
   WorkflowIdReusePolicy,
 } from '@temporalio/workflow';
+import { setHandler } from './handlers';
 import { itemUpdateSignal } from '../common/api';
 import { withChildError, withOutcome, withReport } from '../common/epic-commands';
 import { itemWorkflowId, TASK_QUEUE } from '../common/ids';

@@ -9,6 +9,8 @@ import { pushBudgets } from './epic-budget';
 import { startItem } from './epic-children';
 import { continueAsNewNow } from './epic-continue-as-new';
 import { newBuildCurrent } from './versioning';
+import { recordItemStates } from './metrics';
+import { showEpicDetails } from './ui';
 import { budgetHold, updateSearchAttributes, type EpicContext } from './epic-context';
 
 export async function dispatchUntilDone(ctx: EpicContext): Promise<void> {
@@ -32,6 +34,8 @@ export async function dispatchUntilDone(ctx: EpicContext): Promise<void> {
       updateSearchAttributes(ctx);
       ctx.shown = { phase: ctx.phase, human };
     }
+    showEpicDetails(ctx);
+    recordItemStates(ctx.epicId, ctx.items, ctx.statuses);
     ctx.dirty = false;
     await condition(() => ctx.dirty);
     if (workflowInfo().continueAsNewSuggested || newBuildCurrent()) await continueAsNewNow(ctx);

@@ -9,6 +9,7 @@ import type { EpicSettings, WorkItem } from '../common/plan';
 import { OverseerAwaitingHuman, OverseerState } from '../common/search-attributes';
 import type { ItemState, ItemStatus, Question, SessionUsage } from '../common/status';
 import { agentActivities, coreActivities, gateActivities } from './activity-options';
+import { showItemDetails } from './ui';
 import type { ItemOutcome, ItemOutcomeState, WorkItemInput } from './item-types';
 
 const HISTORY_LIMIT = 40;
@@ -114,6 +115,7 @@ function awaitingHuman(ctx: ItemContext): boolean {
 }
 
 async function report(ctx: ItemContext): Promise<void> {
+  showItemDetails(ctx.status);
   try {
     await getExternalWorkflowHandle(ctx.input.epicWorkflowId).signal(itemUpdateSignal, {
       itemId: ctx.item.id,

@@ -10,15 +10,16 @@ import {
   getExternalWorkflowHandle,
   log,
   proxyActivities,
-  setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import { setHandler } from './handlers';
 import type { CoreActivities } from '../activities/index';
 import { enqueueSignal, mergeResultSignal, queueMergeResultQuery, queueStatusQuery, recheckSignal } from '../common/api';
 import { TASK_QUEUE } from '../common/ids';
 import type { MergeOutcome, MergeQueueStatus, MergeRequest, MergeResult } from '../common/merge';
 import { parseDuration } from '../common/durations';
 import { continueAsNewOnCurrentBuild, newBuildCurrent } from './versioning';
+import { recordMerge, recordQueueDepth } from './metrics';
 import { NON_RETRYABLE_GIT_ERRORS } from './activity-options';
 
 export interface MergeQueueInput {
@@ -54,6 +55,7 @@ export async function mergeQueueWorkflow(input: MergeQueueInput): Promise<void> 
   let current: MergeQueueStatus['current'];
   let recheck = false;
   let served = 0;
+  const arrivedAt = new Map<string, number>(); // for the wait metric (lost at continue-as-new: then from the start)
 
   setHandler(enqueueSignal, (req) => {
     const done = results.get(req.requestId);
@@ -63,6 +65,8 @@ export async function mergeQueueWorkflow(input: MergeQueueInput): Promise<void> 
     }
     if (current?.request.requestId === req.requestId || waiting.some((w) => w.requestId === req.requestId)) return;
     waiting.push(req);
+    arrivedAt.set(req.requestId, Date.now());
+    recordQueueDepth(input.repoKey, waiting.length);
   });
   setHandler(recheckSignal, () => {
     recheck = true;
@@ -152,6 +156,9 @@ export async function mergeQueueWorkflow(input: MergeQueueInput): Promise<void> 
     waiting.shift();
     current = undefined;
     const result: MergeResult = { requestId: req.requestId, outcome, startedAt, finishedAt: Date.now() };
+    recordMerge(input.repoKey, startedAt - (arrivedAt.get(req.requestId) ?? startedAt), result.finishedAt - startedAt, outcome.status);
+    arrivedAt.delete(req.requestId);
+    recordQueueDepth(input.repoKey, waiting.length);
     remember(result);
     recent = [
       ...recent,

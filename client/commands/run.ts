@@ -10,6 +10,7 @@ import { connect, webUiLink } from '../connection';
 import { watchEpic } from '../watch';
 import { formatStatus } from '../format';
 import { checkRepository } from '../preflight';
+import { epicStaticDetails, summary } from '../../common/ui-details';
 
 /** Starts the epic; refuses (with a clear message) when the same epic is already running. */
 export async function startEpic(client: Client, plan: EpicPlan): Promise<string> {
@@ -25,7 +26,8 @@ export async function startEpic(client: Client, plan: EpicPlan): Promise<string>
         { key: OverseerState, value: 'running' },
         { key: OverseerAwaitingHuman, value: false },
       ],
-      staticSummary: plan.title,
+      staticSummary: summary(`${plan.title} (${plan.items.length} items, ${plan.repo.path})`),
+      staticDetails: epicStaticDetails(plan),
     });
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) {

@@ -10,7 +10,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { epicWorkflowId, itemWorkflowId } from '../../common/ids';
 import type { EpicResult } from '../../common/status';
-import { WORKFLOWS_PATH } from '../../workers/bundle';
+import { WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from '../../workers/bundle';
 import { currentBuildId, setCurrentBuild } from '../../workers/versioning';
 import { startTestEnv, startWorkers, type RunningWorkers } from '../helpers/temporal';
 import { makeRepo, merges } from '../helpers/repo';
@@ -58,7 +58,7 @@ async function epicRuns(epicId: string): Promise<string[]> {
 
 describe('rolling deploy', () => {
   it('v1 items finish on v1, the epic moves to v2 at continue-as-new, later items run on v2, each merges once', async () => {
-    const v2Bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: [V2_INTERCEPTORS], logger: quiet });
+    const v2Bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES, V2_INTERCEPTORS], logger: quiet });
     v1 = await startWorkers(env, { buildId: 'v1' });
     await waitFor('v1 current', async () => (await currentBuildId(env.client, 'default')) === 'v1', 30_000);
 
