@@ -5,7 +5,7 @@
  */
 import { hostname } from 'node:os';
 import type { Client } from '@temporalio/client';
-import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkerOptions as SdkWorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
 import { AGENT_TASK_QUEUE, TASK_QUEUE } from '../common/ids';
 import { createAgentActivities, createCoreActivities } from '../activities/index';
 import type { RunnerOptions } from '../activities/agent/runner';
@@ -35,6 +35,8 @@ export interface WorkerOptions {
   workflowBundle?: WorkflowBundleOption;
   /** Make this build current when the deployment has none (default true; a rollout promotes by hand). */
   promoteIfNone?: boolean;
+  /** OpenTelemetry interceptors (workers/telemetry.ts tracingOptions), when tracing is on. */
+  tracing?: Pick<SdkWorkerOptions, 'interceptors'>;
 }
 
 export async function createWorkers(opts: WorkerOptions): Promise<Worker[]> {
@@ -52,6 +54,7 @@ export async function createWorkers(opts: WorkerOptions): Promise<Worker[]> {
         taskQueue: TASK_QUEUE,
         workflowBundle: opts.workflowBundle ?? (await workflowBundle()),
         workerDeploymentOptions,
+        ...opts.tracing,
         activities: createCoreActivities(opts.client),
         identity,
         maxCachedWorkflows: 200,
@@ -71,6 +74,7 @@ export async function createWorkers(opts: WorkerOptions): Promise<Worker[]> {
         activities: createAgentActivities(opts.runner),
         identity,
         workerDeploymentOptions,
+        ...opts.tracing,
         maxConcurrentActivityTaskExecutions: opts.maxSessions ?? 4,
         maxHeartbeatThrottleInterval: '2s',
         shutdownGraceTime: opts.shutdownGraceTime ?? '10s',

@@ -4,6 +4,7 @@ import { epicStatusQuery } from '../../common/api';
 import { epicWorkflowId } from '../../common/ids';
 import { connect } from '../connection';
 import { formatStatus } from '../format';
+import { buildsOfEpic, formatBuilds } from '../builds';
 
 export function registerStatus(program: Command): void {
   program
@@ -15,7 +16,8 @@ export function registerStatus(program: Command): void {
       const { client, connection } = await connect();
       try {
         const status = await client.workflow.getHandle(epicWorkflowId(epicId)).query(epicStatusQuery);
-        console.log(opts.json ? JSON.stringify(status, null, 2) : formatStatus(status));
+        if (opts.json) console.log(JSON.stringify({ ...status, builds: Object.fromEntries(await buildsOfEpic(client, status)) }, null, 2));
+        else console.log(`${formatStatus(status)}\n${await formatBuilds(client, client.options.namespace, status)}`);
       } finally {
         await connection.close();
       }
