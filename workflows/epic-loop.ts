@@ -25,6 +25,7 @@ export async function dispatchUntilDone(ctx: EpicContext): Promise<void> {
     }
     await pushBudgets(ctx);
     const p = progress(ctx.items, ctx.statuses);
+    recordItemStates(ctx.epicId, ctx.items, ctx.statuses);
     if (p.done) return;
     ctx.phase = waitingPhase(ctx.paused, p, liveCount(ctx.items, ctx.statuses));
     const held = budgetHold(ctx);
@@ -35,7 +36,6 @@ export async function dispatchUntilDone(ctx: EpicContext): Promise<void> {
       ctx.shown = { phase: ctx.phase, human };
     }
     showEpicDetails(ctx);
-    recordItemStates(ctx.epicId, ctx.items, ctx.statuses);
     ctx.dirty = false;
     await condition(() => ctx.dirty);
     if (workflowInfo().continueAsNewSuggested || newBuildCurrent()) await continueAsNewNow(ctx);
