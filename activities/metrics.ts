@@ -28,7 +28,7 @@ function recordSession(m: MetricMeter, input: AgentRunInput, ms: number, res: Ag
   if (!res) return;
   const cost = m.createCounter('overseer_cost_microusd', 'µUSD', 'session cost, in millionths of a US dollar');
   cost.add(Math.round((res.sessionCostUsd ?? 0) * 1e6), { kind: input.kind });
-  const tokens = m.createCounter('overseer_tokens', 'tokens', 'tokens used by sessions');
+  const tokens = m.createCounter('overseer_tokens', '', 'tokens used by sessions');
   const u = res.usage;
   if (!u) return;
   for (const [type, n] of [['input', u.inputTokens], ['output', u.outputTokens], ['cache_read', u.cacheReadTokens], ['cache_write', u.cacheWriteTokens]] as const) {

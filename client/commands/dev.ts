@@ -69,7 +69,7 @@ export function registerDev(program: Command): void {
         throw new Error(`cannot reach the Temporal server at ${cfg.address} (${err.message.split('\n')[0]}). Start one with \`overseer dev\`, or set TEMPORAL_ADDRESS.`);
       });
       const client = new Client({ connection, namespace: cfg.namespace });
-      const buildId: string = opts.buildId ?? defaultBuildId();
+      const buildId: string = opts.buildId ?? (process.env.OVERSEER_BUILD_ID || defaultBuildId());
       const workers = await createWorkers({
         connection,
         client,
