@@ -31,6 +31,10 @@ export interface Git {
   raw(args: string[]): Promise<string>;
 }
 
+/** Bench aid: with OVERSEER_GIT_TIMING set, every git command's wall time by subcommand (see bench/merge-profile.ts). */
+export const gitTimings = new Map<string, { count: number; ms: number }>();
+const timing = Boolean(process.env.OVERSEER_GIT_TIMING);
+
 export function git(dir: string): Git {
   // GIT_* variables from a surrounding hook or shell could point git at another repository, and editors or pagers
   // have no place in unattended runs.
@@ -40,7 +44,13 @@ export function git(dir: string): Git {
   }
   return {
     async raw(args) {
+      const started = timing ? performance.now() : 0;
       const r = await execa('git', args, { cwd: dir, env, extendEnv: false, stdin: 'ignore', reject: false, stripFinalNewline: false });
+      if (timing) {
+        const key = args.find((a) => !a.startsWith('-') && !a.includes('=')) ?? '?';
+        const t = gitTimings.get(key) ?? { count: 0, ms: 0 };
+        gitTimings.set(key, { count: t.count + 1, ms: t.ms + performance.now() - started });
+      }
       if (r.exitCode === undefined) throw new Error(`git could not be started: ${r.originalMessage ?? r.message}`);
       if (r.exitCode === 0) return r.stdout.trim();
       const text = `${r.stderr}${r.stdout}`.trim();
@@ -60,16 +70,23 @@ export async function gitSucceeds(dir: string, args: string[]): Promise<boolean>
   }
 }
 
-/** The repository's top level and common git dir; non-retryable when the path is not a git repository. */
+const opened = new Map<string, { top: string; commonDir: string }>();
+
+/**
+ * The repository's top level and common git dir; non-retryable when the path is not a git repository. One git
+ * process, remembered per path while the path's `.git` is there (every merge and worktree activity asks).
+ */
 export async function openRepo(repoPath: string): Promise<{ top: string; commonDir: string }> {
   if (!existsSync(repoPath)) {
     throw ApplicationFailure.nonRetryable(`repository path does not exist: ${repoPath}`, 'RepoNotFound');
   }
+  const known = opened.get(repoPath);
+  if (known && existsSync(path.join(known.top, '.git'))) return known;
   try {
-    const g = git(repoPath);
-    const top = await g.raw(['rev-parse', '--show-toplevel']);
-    const common = await g.raw(['rev-parse', '--git-common-dir']);
-    return { top, commonDir: path.resolve(repoPath, common) };
+    const [top, common] = (await git(repoPath).raw(['rev-parse', '--show-toplevel', '--git-common-dir'])).split('\n');
+    const repo = { top, commonDir: path.resolve(repoPath, common) };
+    opened.set(repoPath, repo);
+    return repo;
   } catch (err) {
     throw ApplicationFailure.nonRetryable(`not a git repository: ${repoPath} (${firstLine(err)})`, 'NotAGitRepo');
   }

@@ -2,7 +2,7 @@
 import type { Client } from '@temporalio/client';
 import { heartbeat } from '@temporalio/activity';
 import { branchHasChanges, commitWorktree, findItemMerge, findMergedItems, prepareInspectionWorktree, prepareWorktree, removeWorktree } from './worktrees';
-import { mergeBranch } from './merge';
+import { mergeBranch, mergeStack } from './merge';
 import { runCommands } from './checks';
 import { createQueueActivities } from './queue-client';
 import { writeBack } from './sync';
@@ -42,6 +42,7 @@ export function createCoreActivities(client: Client) {
     findItemMerge: alive(findItemMerge),
     findMergedItems: alive(findMergedItems),
     mergeBranch: alive(mergeBranch),
+    mergeStack: alive(mergeStack),
     runGates: measuredGates(alive(runCommands)),
     writeBack: alive(writeBack),
     enqueueMerge: alive(queue.enqueueMerge),

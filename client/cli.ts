@@ -1,27 +1,15 @@
-/** The `overseer` command line (commander). One module per command under client/commands/. */
+/** The `overseer` command line (commander). Command definitions under client/commands/, their work under client/actions/. */
 import { Command } from 'commander';
-import { PlanError } from '../common/plan-schema';
-import { registerDev } from './commands/dev';
-import { registerRun } from './commands/run';
-import { registerStatus } from './commands/status';
-import { registerPlan } from './commands/plan';
-import { registerDemo } from './commands/demo';
-import { registerHumans } from './commands/humans';
-import { registerQueue } from './commands/queue';
-import { registerDashboard } from './commands/dashboard';
+import { registerAll } from './commands/index';
+import { packageVersion } from './package-info';
+import { describeError } from './errors';
 
 export function buildProgram(): Command {
   const program = new Command('overseer')
     .description('Turn a planned epic of coding work into merged code, durably, on Temporal.')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError();
-  registerDev(program);
-  registerRun(program);
-  registerStatus(program);
-  registerPlan(program);
-  registerHumans(program);
-  registerQueue(program);
-  registerDashboard(program);
-  registerDemo(program);
+  registerAll(program);
   return program;
 }
 
@@ -29,16 +17,17 @@ export async function main(argv = process.argv): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (err) {
-    if (err instanceof PlanError) {
+    // PlanError (bad input, nothing started) by name: importing its module would load zod for `--help`.
+    if (err instanceof Error && err.name === 'PlanError') {
       console.error(err.message);
       process.exitCode = 2;
       return;
     }
-    console.error(`overseer: ${err instanceof Error ? err.message : String(err)}`);
-    process.exitCode = 1;
+    console.error(`overseer: ${describeError(err)}`);
+    process.exitCode = (err as { exitCode?: number }).exitCode ?? 1;
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('client/cli.ts')) {
+if (import.meta.url === `file://${process.argv[1]}` || /client\/cli\.[jt]s$/.test(process.argv[1] ?? '')) {
   await main();
 }

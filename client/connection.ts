@@ -3,17 +3,21 @@
  * TEMPORAL_API_KEY, TLS settings, TEMPORAL_PROFILE and the CLI's config file), as `temporal` itself reads them.
  */
 import { loadClientConnectConfig } from '@temporalio/envconfig';
-import { Client } from '@temporalio/client';
-import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
+import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import { rememberedUiUrl } from './dev-state';
 
+/**
+ * Commands talk to the server over @temporalio/client's own connection: loading @temporalio/worker (its native
+ * core) for a query would cost every command a tenth of a second more. Workers use NativeConnection.
+ */
 export interface Connected {
-  connection: NativeConnection;
+  connection: Connection;
   client: Client;
   namespace: string;
   address: string;
 }
 
-export function connectConfig(overrides: { address?: string; namespace?: string } = {}): { options: NativeConnectionOptions; namespace: string; address: string } {
+export function connectConfig(overrides: { address?: string; namespace?: string } = {}): { options: ConnectionOptions; namespace: string; address: string } {
   const loaded = loadClientConnectConfig();
   const address = overrides.address ?? loaded.connectionOptions.address ?? 'localhost:7233';
   return {
@@ -23,12 +27,11 @@ export function connectConfig(overrides: { address?: string; namespace?: string 
   };
 }
 
-/** One native connection serves both the worker and the client. */
 export async function connect(overrides: { address?: string; namespace?: string } = {}): Promise<Connected> {
   const cfg = connectConfig(overrides);
-  let connection: NativeConnection;
+  let connection: Connection;
   try {
-    connection = await NativeConnection.connect(cfg.options);
+    connection = await Connection.connect({ ...cfg.options, connectTimeout: cfg.options.connectTimeout ?? '5s' });
   } catch (err) {
     throw new Error(
       `cannot reach the Temporal server at ${cfg.address} (${(err as Error).message.split('\n')[0]}). Start one with \`overseer dev\`, or point TEMPORAL_ADDRESS at yours.`,
@@ -37,7 +40,25 @@ export async function connect(overrides: { address?: string; namespace?: string 
   return { connection, client: new Client({ connection, namespace: cfg.namespace }), namespace: cfg.namespace, address: cfg.address };
 }
 
-/** The Web UI link of a workflow on the dev server (or TEMPORAL_UI_URL for another deployment). */
-export function webUiLink(workflowId: string, namespace: string, uiBase = process.env.TEMPORAL_UI_URL ?? 'http://localhost:8233'): string {
+/** Runs `f` with a connected client, and closes the connection after. */
+export async function withClient<T>(f: (c: Connected) => Promise<T>): Promise<T> {
+  const c = await connect();
+  try {
+    return await f(c);
+  } finally {
+    await c.connection.close();
+  }
+}
+
+/**
+ * The Web UI's base URL: OVERSEER_UI_URL (or TEMPORAL_UI_URL), else the UI port `overseer dev` was started with for
+ * this server address (remembered in ~/.overseer/dev-servers.json), else http://localhost:8233.
+ */
+export function webUiBase(address?: string): string {
+  return process.env.OVERSEER_UI_URL ?? process.env.TEMPORAL_UI_URL ?? (address && rememberedUiUrl(address)) ?? 'http://localhost:8233';
+}
+
+/** The Web UI link of a workflow. */
+export function webUiLink(workflowId: string, namespace: string, uiBase = webUiBase()): string {
   return `${uiBase.replace(/\/$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
 }

@@ -45,3 +45,32 @@ export function formatMermaid(plan: EpicPlan): string {
   for (const it of plan.items) for (const d of it.dependsOn) lines.push(`  ${node(d)} --> ${node(it.id)}`);
   return lines.join('\n');
 }
+
+/** The settings the epic will run with, defaults filled in (what `overseer plan` shows before anything runs). */
+export function formatSettings(plan: EpicPlan): string {
+  const s = plan.settings;
+  const a = s.agent;
+  const list = (xs: string[]) => (xs.length ? xs.join('; ') : 'none');
+  const agent = [
+    a.command.join(' '),
+    a.model && `model ${a.model}`,
+    `permission mode ${a.permissionMode}`,
+    a.maxTurns !== undefined && `max ${a.maxTurns} turns`,
+    a.maxBudgetUsd !== undefined && `budget $${a.maxBudgetUsd} a session`,
+    `session timeout ${a.sessionTimeout}`,
+    `${a.maxRetries} retries from ${a.retryInterval}`,
+  ].filter(Boolean);
+  return [
+    'settings (defaults filled in):',
+    `  agent:             ${agent.join(', ')}`,
+    ...(a.allowedTools.length ? [`  allowed tools:     ${a.allowedTools.join(', ')}`] : []),
+    `  parallel:          ${s.maxParallel} items at once, ${s.maxAttempts} attempt${s.maxAttempts === 1 ? '' : 's'} each`,
+    `  questions:         time out after ${s.questionTimeout}, then ${s.autoResume ? 'the session resumes on its own judgment (autoResume)' : 'the item waits for an answer'}`,
+    `  review:            ${s.review.enabled ? `council on, up to ${s.review.maxRounds} round${s.review.maxRounds === 1 ? '' : 's'}` : 'off'}`,
+    `  approval:          ${s.approval === 'before-merge' ? 'a person approves each merge (overseer approve)' : 'none: approved items merge on their own'}`,
+    `  gates:             ${list(s.gates)} (timeout ${s.gateTimeout})`,
+    `  merge gates:       ${list(s.mergeGates)}`,
+    `  validation:        ${s.validation.enabled ? `on, up to ${s.validation.maxRounds} round${s.validation.maxRounds === 1 ? '' : 's'}` : 'off'}`,
+    ...(s.phaseBarriers ? ['  phase barriers:    on'] : []),
+  ].join('\n');
+}

@@ -5,7 +5,10 @@
 import { z } from 'zod';
 import { DEFAULT_SETTINGS, type EpicPlan, type EpicSettings } from './plan';
 import { ID_CHARACTERS_MESSAGE, ID_LENGTH_MESSAGE, ID_PATTERN, MAX_ID_LENGTH } from './ids';
-import { describeDagProblem, findDagProblems } from './dag';
+import { describeDagProblem, findDagProblems, type DagProblem } from './dag';
+import { at, dagProblemPath, didYouMean, knownKeysAt, typeName, valueAt, wrongType, type PlanLocator } from './plan-problems';
+
+export type { PlanLocator } from './plan-problems';
 import { DURATION_PATTERN } from './durations';
 
 const duration = z
@@ -26,93 +29,139 @@ const command = z.union([nonEmpty, z.array(nonEmpty).min(1, 'must name an execut
 
 const agentSchema = z
   .object({
-    command: command.optional(),
-    model: z.string().optional(),
-    permissionMode: z.enum(['acceptEdits', 'auto', 'bypassPermissions', 'default', 'manual', 'dontAsk', 'plan']).optional(),
-    maxTurns: z.number().int().positive().optional(),
-    maxBudgetUsd: z.number().positive().optional(),
-    allowedTools: z.array(z.string()).optional(),
-    sessionTimeout: duration.optional(),
-    heartbeatTimeout: duration.optional(),
-    maxRetries: z.number().int().min(0).optional(),
-    retryInterval: duration.optional(),
-    env: envNames.optional(),
-    onUsageLimit: z.enum(['wait', 'fail']).optional(),
+    command: command.optional().describe('The agent executable and its leading arguments, instead of `claude`: a string or a list such as ["node", "sim.mjs"]. Default: claude.'),
+    model: z.string().optional().describe('The model the agent uses (passed as --model), e.g. sonnet or opus. Default: the agent\'s own.'),
+    permissionMode: z.enum(['acceptEdits', 'auto', 'bypassPermissions', 'default', 'manual', 'dontAsk', 'plan']).optional().describe('Claude Code permission mode for every session. Default: acceptEdits.'),
+    maxTurns: z.number().int().positive().optional().describe('Most agent turns in one session (--max-turns).'),
+    maxBudgetUsd: z.number().positive().optional().describe('Most US dollars one session may spend (--max-budget-usd).'),
+    allowedTools: z.array(z.string()).optional().describe('Extra --allowedTools rules, e.g. "Bash(npm test*)".'),
+    sessionTimeout: duration.optional().describe('Upper bound for one agent session, e.g. "2h". Default: 2h.'),
+    heartbeatTimeout: duration.optional().describe('A session whose worker sends no heartbeat for this long is resumed on another worker.'),
+    maxRetries: z.number().int().min(0).optional().describe('Retries of one session after a retryable failure (rate limit, overload, crash). Default: 4.'),
+    retryInterval: duration.optional().describe('First delay between session retries; doubles each time. Default: 5s.'),
+    env: envNames.optional().describe('Names of worker variables the sessions get besides the default environment (README, Environments), e.g. ["GH_TOKEN"].'),
+    onUsageLimit: z.enum(['wait', 'fail']).optional().describe("When the account's usage limit is hit: wait for its reset and resume the same session, or fail the item. Default: wait."),
   })
   .strict();
 
 const budgetSchema = z
-  .object({ epicUsd: z.number().positive().optional(), itemUsd: z.number().positive().optional() })
+  .object({
+    epicUsd: z.number().positive().optional().describe('Most US dollars the whole epic may spend; raise it with `overseer budget <epicId> --add <usd>`.'),
+    itemUsd: z.number().positive().optional().describe('Most US dollars one item may spend.'),
+  })
   .strict();
 
 const settingsSchema = z
   .object({
-    maxParallel: z.number().int().min(1).optional(),
-    maxAttempts: z.number().int().min(1).optional(),
-    questionTimeout: duration.optional(),
-    autoResume: z.boolean().optional(),
-    approval: z.enum(['none', 'before-merge']).optional(),
-    gates: z.array(nonEmpty).optional(),
-    mergeGates: z.array(nonEmpty).optional(),
-    gateTimeout: duration.optional(),
-    review: z.object({ enabled: z.boolean().optional(), maxRounds: z.number().int().min(1).optional() }).strict().optional(),
-    agent: agentSchema.optional(),
-    validation: z.object({ enabled: z.boolean().optional(), maxRounds: z.number().int().min(0).optional() }).strict().optional(),
-    phaseBarriers: z.boolean().optional(),
-    mergeHoldRetry: duration.optional(),
-    heartbeatTimeout: duration.optional(),
-    env: envNames.optional(),
-    budget: budgetSchema.optional(),
+    maxParallel: z.number().int().min(1).optional().describe('How many items run at once. Default: 3.'),
+    maxAttempts: z.number().int().min(1).optional().describe('Implementation attempts per item; gate fixes and council rejections spend them. Default: 2.'),
+    questionTimeout: duration.optional().describe('How long an agent\'s question waits for a human answer, e.g. "5m". Default: 5m.'),
+    autoResume: z.boolean().optional().describe('When a question times out, resume the session on its own judgment (true) or keep waiting (false). Default: true.'),
+    approval: z.enum(['none', 'before-merge']).optional().describe('before-merge: a human approves each merge (`overseer approve`). Default: none.'),
+    gates: z.array(nonEmpty).optional().describe('Shell commands run in the item\'s worktree before review, e.g. ["npm test"].'),
+    mergeGates: z.array(nonEmpty).optional().describe('Shell commands run on the merge result before the target branch moves.'),
+    gateTimeout: duration.optional().describe('Upper bound for each gate command. Default: 10m.'),
+    review: z
+      .object({
+        enabled: z.boolean().optional().describe('The review council runs unless this is false. Default: true.'),
+        maxRounds: z.number().int().min(1).optional().describe('Implementer-reviewer exchanges before the tech lead decides. Default: 2.'),
+      })
+      .strict()
+      .optional()
+      .describe('The review council that checks each item before it merges.'),
+    agent: agentSchema.optional().describe('How the coding agent (Claude Code) runs.'),
+    validation: z
+      .object({
+        enabled: z.boolean().optional().describe('After every item is done, a product manager checks the integrated result and may add follow-up items. Default: false.'),
+        maxRounds: z.number().int().min(0).optional().describe('Most validation rounds. Default: 2.'),
+      })
+      .strict()
+      .optional()
+      .describe('Validation of the integrated result once every item is done.'),
+    phaseBarriers: z.boolean().optional().describe('Items of phase N start only when every item of earlier phases is done. Default: false.'),
+    mergeHoldRetry: duration.optional().describe('How long the merge queue waits before retrying a merge held by a dirty checkout of the target branch.'),
+    mergeBatch: z
+      .object({ max: z.number().int().min(1).max(100).optional().describe('Most requests the merge queue tests together (1 turns batches off). Default: 8.') })
+      .strict()
+      .optional()
+      .describe('Merge batches: waiting requests are stacked, gated once on the top and bisected when red.'),
+    heartbeatTimeout: duration.optional().describe('A worker silent this long during git, gate or merge work is considered dead; the work moves to another.'),
+    env: envNames.optional().describe('Names of worker variables gates and sessions get besides the default environment (README, Environments), e.g. ["NPM_TOKEN"].'),
+    budget: budgetSchema.optional().describe('USD limits: when nothing remains, no session starts and the epic waits for a raise.'),
   })
   .strict();
 
 const itemSchema = z
   .object({
-    id,
-    title: nonEmpty,
-    description: z.string().optional(),
-    acceptance: z.array(z.string()).optional(),
-    dependsOn: z.array(z.string()).optional(),
-    role: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be a role name such as "backend-engineer"').optional(),
-    priority: z.number().int().min(0).optional(),
-    group: z.string().optional(),
-    phase: z.number().int().min(0).optional(),
-    files: z.array(z.string()).optional(),
-    context: z.array(z.string()).optional(),
-    done: z.boolean().optional(),
-    links: z.array(z.object({ type: z.string(), target: z.string() })).optional(),
+    id: id.describe('The item\'s id, unique in the plan: letters, digits, ".", "_" and "-".'),
+    title: nonEmpty.describe('One line: what the item does.'),
+    description: z.string().optional().describe('What to build, for the agent.'),
+    acceptance: z.array(z.string()).optional().describe('Acceptance criteria the review council checks.'),
+    dependsOn: z.array(z.string()).optional().describe('Ids of the items that must be merged (or skipped) before this one starts.'),
+    role: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be a role name such as "backend-engineer"').optional().describe('The agent\'s role prompt: agents/<role>.md, or the repository\'s .claude/agents/<role>.md.'),
+    priority: z.number().int().min(0).optional().describe('0 is the highest; items without one sort after those with one.'),
+    group: z.string().optional().describe('A label for display.'),
+    phase: z.number().int().min(0).optional().describe('The item\'s phase (with settings.phaseBarriers).'),
+    files: z.array(z.string()).optional().describe('Files the item is expected to touch (a hint for the agent).'),
+    context: z.array(z.string()).optional().describe('Extra instructions for the agent.'),
+    done: z.boolean().optional().describe('Already complete: never run, counts as satisfied for dependents.'),
+    links: z
+      .array(z.object({ type: z.string().describe('The kind of link, e.g. related.'), target: z.string().describe('The linked id.') }))
+      .optional()
+      .describe('Links that order nothing, kept for display.'),
   })
   .strict();
 
-const skippedSchema = z.object({ id: z.string(), reason: z.string() }).strict();
+const skippedSchema = z
+  .object({ id: z.string().describe('The source item left out.'), reason: z.string().describe('Why it was left out.') })
+  .strict();
+
+const writeBack = z.boolean().describe('Write results back to the source as items progress.');
+const skipped = z.array(skippedSchema).optional().describe('Items of the source the plan leaves out, and why.');
+const notes = z.array(z.string()).optional().describe('Things worth a word before the run.');
 
 const sourceSchema = z.union([
-  z.object({ kind: z.literal('native'), file: z.string().optional() }).strict(),
+  z
+    .object({ kind: z.literal('native').describe('A native YAML/JSON plan.'), file: z.string().optional().describe('The plan file.') })
+    .strict(),
   z
     .object({
-      kind: z.literal('beads'),
-      file: z.string().optional(),
-      epic: z.string(),
-      writeBack: z.boolean(),
-      cwd: z.string().optional(),
-      skipped: z.array(skippedSchema).optional(),
-      notes: z.array(z.string()).optional(),
+      kind: z.literal('beads').describe('A Beads (bd) export.'),
+      file: z.string().optional().describe('The export read; absent when the plan came from `bd export` itself.'),
+      epic: z.string().describe('The Beads epic.'),
+      writeBack,
+      cwd: z.string().optional().describe('Where `bd` runs for write-back.'),
+      skipped,
+      notes,
     })
     .strict(),
   z
-    .object({ kind: z.literal('ccw'), sessionDir: z.string(), writeBack: z.boolean(), skipped: z.array(skippedSchema).optional(), notes: z.array(z.string()).optional() })
+    .object({
+      kind: z.literal('ccw').describe('A claude-code-workflow session.'),
+      sessionDir: z.string().describe('The session folder (.workflow/active/WFS-*).'),
+      writeBack,
+      skipped,
+      notes,
+    })
     .strict(),
 ]);
 
 export const planFileSchema = z
   .object({
-    $schema: z.string().optional(),
-    epicId: id,
-    title: nonEmpty,
-    repo: z.object({ path: z.string().optional(), targetBranch: z.string().min(1).optional() }).strict().optional(),
-    items: z.array(itemSchema).min(1, 'a plan needs at least one item'),
-    settings: settingsSchema.optional(),
-    source: sourceSchema.optional(),
+    $schema: z.string().optional().describe('The JSON Schema of this file, for editors.'),
+    epicId: id.describe('The epic\'s id: its workflow is epic/<epicId>. Letters, digits, ".", "_" and "-".'),
+    title: nonEmpty.describe('One line: what the epic delivers.'),
+    repo: z
+      .object({
+        path: z.string().optional().describe('The repository, relative to this file. Default: --repo, then the current directory.'),
+        targetBranch: z.string().min(1).optional().describe('The branch items merge into. Default: main.'),
+      })
+      .strict()
+      .optional()
+      .describe('The git repository the epic runs on.'),
+    items: z.array(itemSchema).min(1, 'a plan needs at least one item').describe('The work items; each runs in its own worktree and merges on its own.'),
+    settings: settingsSchema.optional().describe('How the epic runs; every setting has a default (`overseer plan` prints them).'),
+    source: sourceSchema.optional().describe('Where the plan came from (set by importers; results are written back there).'),
   })
   .strict();
 
@@ -147,17 +196,27 @@ function describePath(raw: unknown, path: PropertyKey[]): string {
   return parts.join('.');
 }
 
-function zodProblems(raw: unknown, error: z.ZodError): string[] {
-  return error.issues.map((issue) => {
-    const where = describePath(raw, issue.path);
-    if (issue.code === 'unrecognized_keys') {
-      const what = issue.path.includes('settings') || issue.path.length === 0 ? 'unknown setting' : 'unknown field';
-      const label = issue.path.length === 0 ? 'unknown field' : what;
-      return `${where}: ${label}${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-    }
-    if (issue.code === 'invalid_type' && issue.input === undefined) return `${where}: is required`;
-    return `${where}: ${issue.message}`;
-  });
+function zodProblem(raw: unknown, issue: z.core.$ZodIssue, locate?: PlanLocator): string[] {
+  const where = describePath(raw, issue.path);
+  if (issue.code === 'unrecognized_keys') {
+    const label = issue.path.includes('settings') ? 'unknown setting' : 'unknown field';
+    const known = knownKeysAt(planFileSchema, issue.path);
+    return issue.keys.map((k) => {
+      const guess = didYouMean(k, known);
+      return `${where}: ${label} "${k}"${guess ? `, did you mean "${guess}"?` : ''}${at(locate, issue.path, k)}`;
+    });
+  }
+  const value = valueAt(raw, issue.path);
+  const pos = at(locate, issue.path);
+  if (issue.code === 'invalid_type' && value === undefined) return [`${where}: is required${pos}`];
+  if (issue.code === 'invalid_type') return [`${where}: ${wrongType(issue.expected, value)}${pos}`];
+  if (issue.code === 'invalid_union') return [`${where}: expected a string or a list of strings, got ${typeName(value)} ${JSON.stringify(value)}${pos}`];
+  if (issue.code === 'invalid_value') return [`${where}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(value)}${pos}`];
+  return [`${where}: ${issue.message}${pos}`];
+}
+
+function zodProblems(raw: unknown, error: z.ZodError, locate?: PlanLocator): string[] {
+  return error.issues.flatMap((issue) => zodProblem(raw, issue, locate));
 }
 
 export interface NormalizeOptions {
@@ -166,6 +225,8 @@ export interface NormalizeOptions {
   /** Repository path when the plan has none (from --repo or the current directory). */
   defaultRepoPath: string;
   resolvePath: (p: string) => string;
+  /** Line and column of a node of the document, for every problem (native YAML/JSON files). */
+  locate?: PlanLocator;
 }
 
 function mergeSettings(s: PlanFile['settings']): EpicSettings {
@@ -201,6 +262,7 @@ function mergeSettings(s: PlanFile['settings']): EpicSettings {
     },
     phaseBarriers: s?.phaseBarriers ?? d.phaseBarriers,
     mergeHoldRetry: s?.mergeHoldRetry ?? d.mergeHoldRetry,
+    mergeBatch: { max: s?.mergeBatch?.max ?? d.mergeBatch.max },
     heartbeatTimeout: s?.heartbeatTimeout ?? d.heartbeatTimeout,
     ...(s?.env && { env: s.env }),
     ...(s?.budget && { budget: s.budget }),
@@ -210,7 +272,7 @@ function mergeSettings(s: PlanFile['settings']): EpicSettings {
 /** Validates a parsed plan document and returns the normalized `EpicPlan`, or throws `PlanError`. */
 export function normalizePlan(raw: unknown, opts: NormalizeOptions): EpicPlan {
   const parsed = planFileSchema.safeParse(raw);
-  if (!parsed.success) throw new PlanError(opts.file, [...zodProblems(raw, parsed.error), ...rawDagProblems(raw)]);
+  if (!parsed.success) throw new PlanError(opts.file, [...zodProblems(raw, parsed.error, opts.locate), ...rawDagProblems(raw, opts.locate)]);
   const p = parsed.data;
   const plan: EpicPlan = {
     epicId: p.epicId,
@@ -237,23 +299,28 @@ export function normalizePlan(raw: unknown, opts: NormalizeOptions): EpicPlan {
     settings: mergeSettings(p.settings),
     source: p.source ?? { kind: 'native', file: opts.file },
   };
-  assertValidDag(plan, opts.file);
+  assertValidDag(plan, opts.file, opts.locate && ((path) => opts.locate!(path)));
   return plan;
 }
 
 /** DAG problems of a document that failed schema checks, so one run reports everything it can. */
-function rawDagProblems(raw: unknown): string[] {
+function rawDagProblems(raw: unknown, locate?: PlanLocator): string[] {
   const items = raw && typeof raw === 'object' ? (raw as { items?: unknown }).items : undefined;
   if (!Array.isArray(items)) return [];
   const nodes = items
     .filter((it): it is { id: string; dependsOn?: unknown } => Boolean(it) && typeof it === 'object' && typeof (it as { id?: unknown }).id === 'string')
     .map((it) => ({ id: it.id, dependsOn: Array.isArray(it.dependsOn) ? it.dependsOn.filter((d): d is string => typeof d === 'string') : [] }));
-  return findDagProblems(nodes).map(describeDagProblem);
+  return findDagProblems(nodes).map((p) => describeDagProblem(p) + locateDag(p, items, locate));
+}
+
+function locateDag(p: DagProblem, items: unknown[], locate?: PlanLocator): string {
+  const where = locate && dagProblemPath(p, items);
+  return where ? at(locate, where) : '';
 }
 
 /** DAG checks shared by every importer: duplicate ids, unknown and self dependencies, cycles. */
-export function assertValidDag(plan: EpicPlan, file: string): void {
-  const problems = findDagProblems(plan.items).map(describeDagProblem);
+export function assertValidDag(plan: EpicPlan, file: string, locate?: PlanLocator): void {
+  const problems = findDagProblems(plan.items).map((p) => describeDagProblem(p) + locateDag(p, plan.items, locate));
   if (problems.length) throw new PlanError(file, problems);
 }
 

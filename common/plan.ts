@@ -64,6 +64,8 @@ export interface EpicSettings {
   phaseBarriers: boolean;
   /** How long the merge queue waits before retrying a merge held by a dirty checkout of the target branch. */
   mergeHoldRetry: DurationString;
+  /** The merge queue tests up to `max` waiting requests together (gates once on their stack); 1 turns batching off. */
+  mergeBatch: { max: number };
   /** A worker silent this long during git, gate or merge work is considered dead; the work moves to another. */
   heartbeatTimeout: DurationString;
   /** Names of worker variables gates and sessions get besides the default environment (README, Environments). */
@@ -146,6 +148,7 @@ export const DEFAULT_SETTINGS: EpicSettings = {
   validation: { enabled: false, maxRounds: 2 },
   phaseBarriers: false,
   mergeHoldRetry: '30s',
+  mergeBatch: { max: 8 },
   heartbeatTimeout: '30s',
 };
 
@@ -161,6 +164,7 @@ export function withDefaultSettings(settings: Partial<EpicSettings> | undefined)
     ...s,
     review: { ...DEFAULT_SETTINGS.review, ...(s.review ?? {}) },
     validation: { ...DEFAULT_SETTINGS.validation, ...(s.validation ?? {}) },
+    mergeBatch: { ...DEFAULT_SETTINGS.mergeBatch, ...(s.mergeBatch ?? {}) },
     agent: {
       ...DEFAULT_SETTINGS.agent,
       ...agent,

@@ -1,6 +1,7 @@
 /**
  * Records the histories of representative runs into test/histories/<scenario>/ for the replay test
- * (test/workflow/replay.test.ts): plain, question, review rejection, merge conflict, crash recovery.
+ * (test/workflow/replay.test.ts): plain, question, review rejection, merge conflict, crash recovery, and the merge
+ * queue's batches and bisection (its history alone).
  *
  *   npx tsx scripts/record-histories.ts [scenario ...]
  *
@@ -87,7 +88,21 @@ const scenarios: Record<string, Recorder> = {
     await worker.exited;
     return plan.epicId;
   },
+  // Merge batches (issue 15): four items finish together behind a slow merge gate that one of them fails; the
+  // queue batches, bisects, blames it, and merges its fix later. Only the queue's history is kept (below).
+  async 'merge-batches'(env) {
+    const plan = small(
+      'rec-batches',
+      { items: { c: { implement: { files: { 'overseer-sim/c.md': '# Item c\n', 'bad.txt': 'x\n' } }, fix: { bash: ['git rm -q bad.txt'] } } } },
+      [{ id: 'a' }, { id: 'b' }, { id: 'c' }, { id: 'd' }, { id: 'e' }],
+      { maxParallel: 5, mergeGates: ['sleep 0.5; test ! -e bad.txt'], review: { enabled: false, maxRounds: 1 } },
+    );
+    return runEpic(env, plan);
+  },
 };
+
+/** Scenarios whose epic and item histories are not kept: they record the merge queue's code paths only. */
+const QUEUE_ONLY = new Set(['merge-batches']);
 
 async function save(env: TestWorkflowEnvironment, scenario: string, epicId: string): Promise<number> {
   const dir = path.join(OUT, scenario);
@@ -96,6 +111,7 @@ async function save(env: TestWorkflowEnvironment, scenario: string, epicId: stri
   let n = 0;
   for await (const wf of env.client.workflow.list()) {
     if (!wf.workflowId.startsWith(`epic/${epicId}`) && !wf.workflowId.startsWith('merge-queue/')) continue;
+    if (QUEUE_ONLY.has(scenario) && !wf.workflowId.startsWith('merge-queue/')) continue;
     const history = await env.client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
     const name = `${wf.workflowId.replace(/[^A-Za-z0-9._-]+/g, '_')}.${wf.runId.slice(0, 8)}.json`;
     writeFileSync(path.join(dir, name), JSON.stringify({ workflowId: wf.workflowId, type: wf.type, history: JSON.parse(historyToJSON(history)) }));

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, type WorkflowBundlePath, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const WORKFLOWS_PATH = path.join(ROOT, 'workflows', 'index.ts');
@@ -24,6 +24,8 @@ export const bundleHash = (): string => sourceHash();
 
 function computeHash(): string {
   const h = createHash('sha256');
+  // The compiled package carries its prebuilt bundle (and no workflow sources): that is its code.
+  if (existsSync(PREBUILT_BUNDLE)) return h.update(readFileSync(PREBUILT_BUNDLE)).digest('hex').slice(0, 16);
   // Every .ts file below workflows/ and common/, subfolders included (a stale bundle would replay old code).
   for (const dir of ['workflows', 'common']) {
     const files = readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).sort();
@@ -33,10 +35,14 @@ function computeHash(): string {
   return h.digest('hex').slice(0, 16);
 }
 
-let cached: Promise<WorkflowBundleWithSourceMap> | undefined;
+let cached: Promise<WorkflowBundleWithSourceMap | WorkflowBundlePath> | undefined;
 
-export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+/** Prebuilt by the package build (scripts/build.mjs) next to the compiled code; absent in a source checkout. */
+export const PREBUILT_BUNDLE = path.join(ROOT, 'workflow-bundle.js');
+
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap | WorkflowBundlePath> {
   cached ??= (async () => {
+    if (existsSync(PREBUILT_BUNDLE)) return { codePath: PREBUILT_BUNDLE };
     const dir = path.join(ROOT, 'node_modules', '.cache', 'overseer');
     const file = path.join(dir, `workflows-${sourceHash()}.json`);
     if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as WorkflowBundleWithSourceMap;

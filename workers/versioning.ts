@@ -12,8 +12,16 @@ import { bundleHash } from './bundle';
 
 export const DEPLOYMENT_NAME = 'overseer';
 
-const packageVersion = (): string =>
-  (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+function packageVersion(): string {
+  for (const rel of ['../package.json', '../../package.json']) {
+    try {
+      return (JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { version: string }).version;
+    } catch {
+      /* the compiled package sits one level deeper */
+    }
+  }
+  return '0.0.0';
+}
 
 /** The default build id: the package version and a hash of the workflow sources (what replay depends on). */
 export function defaultBuildId(): string {

@@ -48,3 +48,31 @@ export function agentActivities(settings: Pick<EpicSettings, 'agent'>) {
     },
   });
 }
+
+/** No attempt limit: a merge that cannot happen now (a locked ref, a full disk) must happen later, never be lost. */
+const MERGE_RETRY = { initialInterval: '1s', maximumInterval: '30s', nonRetryableErrorTypes: [...NON_RETRYABLE_GIT_ERRORS, 'BadMergeRequest'] };
+/** Git work of a merge besides its gates: stacking, checking checkouts, publishing. */
+const MERGE_GIT_MARGIN_MS = 10 * 60_000;
+
+/**
+ * The `mergeStack` activity of the merge queue. It runs the merge gates at most once, each bounded by `gateTimeout`
+ * (a gate that times out is a `gate_failed` outcome), so its own limit derives from them (issue 11, point 2).
+ */
+export function mergeActivities(req: { mergeGates: string[]; gateTimeout: string; heartbeatTimeout?: string }) {
+  return proxyActivities<CoreActivities>({
+    taskQueue: TASK_QUEUE,
+    startToCloseTimeout: parseDuration(req.gateTimeout) * req.mergeGates.length + MERGE_GIT_MARGIN_MS,
+    heartbeatTimeout: req.heartbeatTimeout ? parseDuration(req.heartbeatTimeout) : '2m',
+    retry: MERGE_RETRY,
+  });
+}
+
+/** `mergeBranch` as queues recorded before batches call it (replay of test/histories). */
+export function legacyMergeActivities(heartbeatTimeout: string | undefined) {
+  return proxyActivities<CoreActivities>({
+    taskQueue: TASK_QUEUE,
+    startToCloseTimeout: '30m',
+    heartbeatTimeout: heartbeatTimeout ? parseDuration(heartbeatTimeout) : '2m',
+    retry: MERGE_RETRY,
+  });
+}

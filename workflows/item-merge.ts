@@ -60,6 +60,7 @@ async function enqueueAndWait(ctx: ItemContext): Promise<MergeOutcome> {
     gateTimeout: settings.gateTimeout,
     holdRetry: settings.mergeHoldRetry,
     heartbeatTimeout: settings.heartbeatTimeout,
+    ...(settings.mergeBatch && { mergeBatch: settings.mergeBatch.max }),
   };
   await setState(ctx, 'merging', 'queued');
   await ctx.core.enqueueMerge(request);

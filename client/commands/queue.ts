@@ -1,45 +1,5 @@
-/** `overseer queue [<repo>]`: the repository's merge queue — the merge under way, the waiting requests, the last results. */
-import path from 'node:path';
+/** `overseer queue [<repo>]`: the repository's merge queue. */
 import type { Command } from 'commander';
-import { WorkflowNotFoundError } from '@temporalio/client';
-import { simpleGit } from 'simple-git';
-import { queueStatusQuery } from '../../common/api';
-import { mergeQueueWorkflowId, repoKey } from '../../common/ids';
-import type { MergeQueueStatus } from '../../common/merge';
-import { connect } from '../connection';
-
-/** The key the queue is started under: the top level as `git rev-parse --show-toplevel` prints it (see enqueueMerge). */
-export async function queueWorkflowIdFor(repo: string): Promise<{ top: string; workflowId: string }> {
-  let top: string;
-  try {
-    top = (await simpleGit({ baseDir: path.resolve(repo) }).raw(['rev-parse', '--show-toplevel'])).trim();
-  } catch {
-    throw new Error(`${path.resolve(repo)} is not a git repository`);
-  }
-  return { top, workflowId: mergeQueueWorkflowId(repoKey(top)) };
-}
-
-function ago(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  return s < 120 ? `${s}s` : s < 7200 ? `${Math.round(s / 60)}m` : `${Math.round(s / 3600)}h`;
-}
-
-export function formatQueue(q: MergeQueueStatus, running: boolean, now = Date.now()): string {
-  const lines = [`merge queue for ${q.repoPath}${running ? '' : ' (not running: it ended when idle; the next merge starts it again)'}`];
-  if (q.current) {
-    const r = q.current.request;
-    lines.push(`merging:  ${r.itemId} (epic ${r.epicId}) ${r.branch} → ${r.targetBranch}, for ${ago(now - q.current.since)}`);
-    if (q.current.note) lines.push(`          held: ${q.current.note}`);
-  } else lines.push('merging:  nothing');
-  lines.push(`waiting:  ${q.waiting.length ? '' : 'none'}`.trimEnd());
-  q.waiting.forEach((r, i) => lines.push(`  ${i + 1}. ${r.itemId} (epic ${r.epicId}) ${r.branch} → ${r.targetBranch}`));
-  lines.push(`recent:   ${q.recent.length ? '' : 'none'}`.trimEnd());
-  for (const r of [...q.recent].reverse()) {
-    const took = ((r.at - r.startedAt) / 1000).toFixed(1);
-    lines.push(`  ${ago(now - r.at)} ago  ${r.itemId} (epic ${r.epicId}) ${r.outcome}${r.commit ? ` ${r.commit.slice(0, 10)}` : ''} in ${took}s`);
-  }
-  return lines.join('\n');
-}
 
 export function registerQueue(program: Command): void {
   program
@@ -47,23 +7,5 @@ export function registerQueue(program: Command): void {
     .argument('[repo]', 'the repository (default: the current directory)', '.')
     .description("show a repository's merge queue: the merge under way, waiting requests, last results")
     .option('--json', 'as JSON')
-    .action(async (repo: string, opts) => {
-      const { top, workflowId } = await queueWorkflowIdFor(repo);
-      const { client, connection } = await connect();
-      try {
-        const handle = client.workflow.getHandle(workflowId);
-        let running: boolean;
-        try {
-          running = (await handle.describe()).status.name === 'RUNNING';
-        } catch (err) {
-          if (!(err instanceof WorkflowNotFoundError)) throw err;
-          console.log(`No merge queue runs for ${top} (no workflow ${workflowId}); one starts with the first merge of an epic there.`);
-          return;
-        }
-        const status = await handle.query(queueStatusQuery);
-        console.log(opts.json ? JSON.stringify({ workflowId, running, ...status }, null, 2) : formatQueue(status, running));
-      } finally {
-        await connection.close();
-      }
-    });
+    .action(async (repo: string, opts) => (await import('../actions/queue')).queueCommand(repo, opts));
 }

@@ -1,25 +1,21 @@
-/** `overseer status <epicId>`: every item's state. */
+/** `overseer status <epic> [item]` (alias `show`) and `overseer list`. */
 import type { Command } from 'commander';
-import { epicStatusQuery } from '../../common/api';
-import { epicWorkflowId } from '../../common/ids';
-import { connect } from '../connection';
-import { formatStatus } from '../format';
-import { buildsOfEpic, formatBuilds } from '../builds';
 
 export function registerStatus(program: Command): void {
   program
     .command('status')
+    .alias('show')
     .argument('<epicId>')
-    .description("print every item's state")
+    .argument('[itemId]', 'one item in full: state, history, attempts, cost, tokens, branch, merge commit, question, transcripts')
+    .description("print every item's state, or one item in full")
     .option('--json', 'as JSON')
-    .action(async (epicId: string, opts) => {
-      const { client, connection } = await connect();
-      try {
-        const status = await client.workflow.getHandle(epicWorkflowId(epicId)).query(epicStatusQuery);
-        if (opts.json) console.log(JSON.stringify({ ...status, builds: Object.fromEntries(await buildsOfEpic(client, status)) }, null, 2));
-        else console.log(`${formatStatus(status)}\n${await formatBuilds(client, client.options.namespace, status)}`);
-      } finally {
-        await connection.close();
-      }
-    });
+    .option('--watch', 'follow the epic until it ends or waits for you')
+    .action(async (epicId: string, itemId: string | undefined, opts) => (await import('../actions/status')).statusCommand(epicId, itemId, opts));
+
+  program
+    .command('list')
+    .description('the epics on this server: phase, progress, cost, and ! when one waits for you (running ones; --all for every one)')
+    .option('--all', 'closed epics too')
+    .option('--json', 'as JSON')
+    .action(async (opts) => (await import('../actions/list')).listCommand(opts));
 }

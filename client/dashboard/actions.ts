@@ -16,7 +16,8 @@ import {
 } from '../../common/api';
 import { epicWorkflowId, itemWorkflowId } from '../../common/ids';
 import type { Question } from '../../common/status';
-import { checkDecision, questionTarget, whyRejected } from '../commands/humans';
+import { checkDecisionFor as checkDecision } from '../actions/decisions';
+import { questionTarget, whyRejected } from '../actions/questions';
 import { cancelEpic } from '../cancel';
 import { epicStatus } from './epics';
 

@@ -5,7 +5,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { queueStatusQuery } from '../../common/api';
 import type { MergeQueueStatus } from '../../common/merge';
 import type { EpicStatus, Question } from '../../common/status';
-import { queueWorkflowIdFor } from '../commands/queue';
+import { queueWorkflowIdFor } from '../actions/queue';
 import { epicStatus, listEpics, withTimeout, type EpicSummary } from './epics';
 import { redact } from './transcript';
 

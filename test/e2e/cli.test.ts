@@ -6,7 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -51,6 +51,7 @@ function writePlan(dir: string, epicId: string, command: string[], items: { id: 
 }
 
 before(async () => {
+  process.env.OVERSEER_HOME = tempDir('overseer-home'); // where `overseer dev` remembers its UI port
   const port = await freePort();
   uiPort = await freePort();
   db = path.join(tempDir('devdb'), 'dev.db');
@@ -66,9 +67,30 @@ after(() => {
 });
 
 describe('the overseer command line', () => {
-  it('overseer dev serves the Web UI', async () => {
+  it('overseer dev serves the Web UI and prints what other shells need', async () => {
     const res = await fetch(`http://127.0.0.1:${uiPort}/`);
     assert.equal(res.status, 200);
+    assert.match(devOut, new RegExp(`^  export TEMPORAL_ADDRESS=${address.replace(/\./g, '\\.')}$`, 'm'));
+    assert.match(devOut, new RegExp(`^  export OVERSEER_UI_URL=http://localhost:${uiPort}$`, 'm'));
+    assert.match(devOut, /^(warning: )?agent command: /m, 'the worker says whether its agent command is there');
+  });
+
+  it('overseer --version and a fast --help', async () => {
+    const version = await overseer(['--version']);
+    assert.equal(version.out.trim(), JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version);
+    const help = await overseer(['--help']);
+    for (const c of ['list', 'status|show', 'logs', 'diff', 'inbox', 'doctor']) assert.match(help.out, new RegExp(`^  ${c.replace('|', '\\|')} `, 'm'));
+  });
+
+  it('overseer worker checks its agent command at start and says so', async () => {
+    const p = spawn(process.execPath, [CLI, 'worker', '--queues', 'agents', '--agent-command', 'no-such-agent-cli'], { env: { ...process.env, TEMPORAL_ADDRESS: address }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    for (let i = 0; i < 200 && !out.includes('Ctrl-C to stop'); i++) await sleep(100);
+    p.kill('SIGINT');
+    await new Promise((r) => p.on('exit', r));
+    assert.match(out, /^warning: agent command: the agent command `no-such-agent-cli` is not on this host \(PATH\)\. Fix: install Claude Code/m, out);
   });
 
   it('overseer run --watch follows the epic to the end and exits 0; overseer status shows every item', async () => {
@@ -78,7 +100,8 @@ describe('the overseer command line', () => {
     const run = await overseer(['run', plan, '--repo', repo, '--watch']);
     assert.equal(run.code, 0, run.out + run.err);
     assert.match(run.out, /started epic\/cli-ok/);
-    assert.match(run.out, /Web UI: http:\/\/.*\/namespaces\/default\/workflows\/epic%2Fcli-ok/);
+    // The link names the UI port `overseer dev` was started with, not the default 8233.
+    assert.match(run.out, new RegExp(`Web UI: http://localhost:${uiPort}/namespaces/default/workflows/epic%2Fcli-ok`));
     assert.match(run.out, /b\s+merged/);
     assert.equal(merges(repo).length, 2);
     const status = await overseer(['status', 'cli-ok', '--json']);
@@ -86,9 +109,10 @@ describe('the overseer command line', () => {
     const parsed = JSON.parse(status.out) as { phase: string; items: { itemId: string; state: string }[] };
     assert.equal(parsed.phase, 'completed');
     assert.deepEqual(parsed.items.map((i) => i.state), ['merged', 'merged']);
-    // Starting it again while it is done merges nothing twice; starting it while running is refused (not tested here).
+    // Starting it again when it is done says so and starts nothing (cli-human.test.ts checks no new run starts).
     const again = await overseer(['run', plan, '--repo', repo, '--watch']);
     assert.equal(again.code, 0, again.out + again.err);
+    assert.match(again.out, /every item of epic cli-ok is already merged into main/);
     assert.equal(merges(repo).length, 2);
   });
 

@@ -59,7 +59,7 @@ describe('merge queue, driven directly', () => {
     assert.equal(merges(repo).length, 1);
   });
 
-  it('continues-as-new mid-stream (every 2 merges) and still serves every request', async () => {
+  it('continues-as-new mid-stream (every 2 merges, in batches of 2) and still serves every request', async () => {
     const repo = makeRepo('can-input');
     const ids: string[] = [];
     for (let i = 1; i <= 7; i++) {
@@ -67,7 +67,7 @@ describe('merge queue, driven directly', () => {
       ids.push(`can-${i}`);
     }
     // All at once, so requests are still waiting whenever the queue starts afresh.
-    for (let i = 1; i <= 7; i++) await enqueue(env, mergeRequest(repo, ids[i - 1], `c${i}`, `feature/c${i}`), { continueAsNewAfter: 2 });
+    for (let i = 1; i <= 7; i++) await enqueue(env, mergeRequest(repo, ids[i - 1], `c${i}`, `feature/c${i}`, { mergeBatch: 2, mergeGates: ['true'] }), { continueAsNewAfter: 2 });
     const results = await waitForResults(env, repo, ids);
 
     assert.deepEqual(results.map((r) => r.outcome.status), Array(7).fill('merged'));
@@ -87,7 +87,8 @@ describe('merge queue, driven directly', () => {
       makeBranch(repo, `feature/s${i}`, { [`s${i}.txt`]: `${i}\n` });
       ids.push(`sug-${i}`);
     }
-    for (let i = 1; i <= 8; i++) await enqueue(env, mergeRequest(repo, ids[i - 1], `s${i}`, `feature/s${i}`));
+    // One at a time (batches would merge all eight in a history too short to be suggested a new run).
+    for (let i = 1; i <= 8; i++) await enqueue(env, mergeRequest(repo, ids[i - 1], `s${i}`, `feature/s${i}`, { mergeBatch: 1 }));
     const results = await waitForResults(env, repo, ids);
     assert.deepEqual(results.map((r) => r.outcome.status), Array(8).fill('merged'));
     assert.equal(merges(repo).length, 8);

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { answerSignal } from '../../common/api';
 import { epicWorkflowId, itemWorkflowId } from '../../common/ids';
-import { startEpic } from '../../client/commands/run';
+import { startEpic } from '../../client/actions/run';
 import { freePort } from '../helpers/dev-server';
 import { startTestEnv } from '../helpers/temporal';
 import { makeRepo } from '../helpers/repo';

@@ -1,0 +1,107 @@
+/**
+ * Where an item's time goes besides its agent (issue 15): a chain of N items (each depends on the one before) with
+ * the instant simulated agent and review off, on a local dev server; then every item's history is read back and
+ * each step between the item's start and its end is timed (activities, waits for the merge queue's answer), and
+ * the hand-off from one item's merge to its dependent's first agent session. Medians over the items.
+ *
+ *   npx tsx bench/item-overhead.ts [--n 8]
+ */
+import type { temporal } from '@temporalio/proto';
+import { epicWorkflowId, itemWorkflowId, TASK_QUEUE } from '../common/ids';
+import { startTestEnv, startWorkers } from '../test/helpers/temporal';
+import { makeRepo } from '../test/helpers/repo';
+import { fakeAgent } from '../test/helpers/agent';
+import { item, smallPlan } from '../test/helpers/epics';
+
+const i = process.argv.indexOf('--n');
+const n = i >= 0 ? Number(process.argv[i + 1]) : 8;
+type Event = temporal.api.history.v1.IHistoryEvent;
+const ms = (e: Event) => Number(e.eventTime!.seconds) * 1000 + Math.round((e.eventTime!.nanos ?? 0) / 1e6);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+
+/** The item's steps in order: [label, start, end] from its history. */
+function steps(events: Event[]): { label: string; start: number; end: number }[] {
+  const scheduled = new Map<string, { name: string; at: number }>();
+  const out: { label: string; start: number; end: number }[] = [];
+  let last = ms(events[0]);
+  for (const e of events) {
+    const s = e.activityTaskScheduledEventAttributes;
+    if (s) scheduled.set(String(e.eventId), { name: s.activityType?.name ?? '?', at: ms(e) });
+    const done = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes;
+    if (done) {
+      const a = scheduled.get(String(done.scheduledEventId))!;
+      if (a.at > last) out.push({ label: '(workflow between activities)', start: last, end: a.at });
+      out.push({ label: a.name, start: a.at, end: ms(e) });
+      last = ms(e);
+    }
+    if (e.workflowExecutionSignaledEventAttributes?.signalName === 'mergeResult') {
+      out.push({ label: 'waiting for the merge queue (enqueueMerge done → mergeResult)', start: last, end: ms(e) });
+      last = ms(e);
+    }
+    if (e.workflowExecutionCompletedEventAttributes) out.push({ label: '(after the last step → completed)', start: last, end: ms(e) });
+  }
+  return out;
+}
+
+const env = await startTestEnv();
+const workers = await startWorkers(env, { maxSessions: 4 });
+try {
+  const repo = makeRepo('overhead');
+  const agent = fakeAgent({});
+  const items = Array.from({ length: n }, (_, k) => item(`o${k + 1}`, k ? [`o${k}`] : []));
+  const plan = smallPlan('overhead', repo, items, agent.command, { maxParallel: 2, review: { enabled: false, maxRounds: 1 } });
+  const t0 = performance.now();
+  await env.client.workflow.execute('epicWorkflow', { workflowId: epicWorkflowId(plan.epicId), taskQueue: TASK_QUEUE, args: [plan] });
+  const wall = performance.now() - t0;
+  const byLabel = new Map<string, number[]>();
+  const lives: { start: number; end: number; agentStart: number; agentEnd: number }[] = [];
+  for (const it of items) {
+    const events = (await env.client.workflow.getHandle(itemWorkflowId(plan.epicId, it.id)).fetchHistory()).events ?? [];
+    const st = steps(events);
+    for (const s of st) byLabel.set(s.label, [...(byLabel.get(s.label) ?? []), s.end - s.start]);
+    const agentSteps = st.filter((s) => /agent|session|claude/i.test(s.label));
+    lives.push({ start: ms(events[0]), end: ms(events[events.length - 1]), agentStart: agentSteps[0]?.start ?? 0, agentEnd: agentSteps[agentSteps.length - 1]?.end ?? 0 });
+  }
+  console.log(`${n}-item chain, instant simulated agent, review off: ${(wall / 1000).toFixed(1)} s wall, ${(wall / n / 1000).toFixed(2)} s per item`);
+  console.log('median per item, by step (ms):');
+  for (const [label, xs] of [...byLabel.entries()].sort((a, b) => median(b[1]) - median(a[1]))) console.log(`  ${String(median(xs)).padStart(6)}  ×${xs.length / n === 1 ? 1 : (xs.length / n).toFixed(1)}  ${label}`);
+  const slot = lives.map((l) => l.end - l.start - (l.agentEnd - l.agentStart));
+  const handoff = lives.slice(1).map((l, k) => l.agentStart - lives[k].end);
+  const afterAgent = lives.map((l) => l.end - l.agentEnd);
+  console.log(`item start → first agent session: median ${median(lives.map((l) => l.agentStart - l.start))} ms`);
+  console.log(`last agent session → item completed (merged, cleaned up): median ${median(afterAgent)} ms`);
+  console.log(`slot time beyond the agent's sessions: median ${median(slot)} ms per item`);
+  // The merge queue's side of the wait: enqueue signal → merge activity scheduled → started → completed → reply sent.
+  const { mergeQueueWorkflowId, repoKey } = await import('../common/ids');
+  const { sh } = await import('../test/helpers/repo');
+  const q = (await env.client.workflow.getHandle(mergeQueueWorkflowId(repoKey(sh(repo, 'rev-parse', '--show-toplevel')))).fetchHistory()).events ?? [];
+  const gaps = { 'enqueue signal → merge activity scheduled': [] as number[], 'scheduled → started (task queue)': [] as number[], 'merge activity (git)': [] as number[], 'completed → reply signal sent': [] as number[] };
+  let signalAt = 0;
+  let sched = 0;
+  let started = 0;
+  let completed = 0;
+  for (const e of q) {
+    if (e.workflowExecutionSignaledEventAttributes?.signalName === 'enqueue') signalAt = ms(e);
+    if (e.activityTaskScheduledEventAttributes) {
+      sched = ms(e);
+      gaps['enqueue signal → merge activity scheduled'].push(sched - signalAt);
+    }
+    if (e.activityTaskStartedEventAttributes) {
+      started = ms(e);
+      gaps['scheduled → started (task queue)'].push(started - sched);
+    }
+    if (e.activityTaskCompletedEventAttributes) {
+      completed = ms(e);
+      gaps['merge activity (git)'].push(completed - sched);
+    }
+    if (e.signalExternalWorkflowExecutionInitiatedEventAttributes && completed) {
+      gaps['completed → reply signal sent'].push(ms(e) - completed);
+      completed = 0;
+    }
+  }
+  console.log('merge queue, median (ms): ' + Object.entries(gaps).map(([k, v]) => `${k} ${median(v)}`).join('; '));
+  console.log(`dependency's item completed → dependent's first agent session: median ${median(handoff)} ms`);
+} finally {
+  await workers.stop();
+  await env.teardown();
+}

@@ -1,0 +1,94 @@
+/**
+ * Makespan (issue 15): a seeded random DAG of N items with simulated sessions of 3–9 s at `maxParallel` P, run as
+ * an epic (review off, the simulated agent sleeping each item's duration), against the lower bound
+ * max(critical path, total work / P), an ideal list schedule of the same DAG and durations with no overhead, and a
+ * wave-by-wave schedule (start the ready set, wait for all of it, P at a time).
+ *
+ *   npx tsx bench/makespan.ts [--n 30] [--p 4] [--seed 15]
+ */
+import { epicWorkflowId, TASK_QUEUE } from '../common/ids';
+import type { EpicResult } from '../common/status';
+import { startTestEnv, startWorkers } from '../test/helpers/temporal';
+import { makeRepo } from '../test/helpers/repo';
+import { fakeAgent } from '../test/helpers/agent';
+import { item, smallPlan } from '../test/helpers/epics';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+const n = arg('n', 30);
+const P = arg('p', 4);
+let seed = arg('seed', 15);
+const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+
+// Each item depends on up to two random earlier items; durations 3–9 s.
+const ids = Array.from({ length: n }, (_, k) => `m${k + 1}`);
+const deps = ids.map((_, k) => [...new Set(Array.from({ length: 2 }, () => (k > 0 && rand() < 0.6 ? ids[Math.floor(rand() * k)] : undefined)).filter((d): d is string => !!d))]);
+const dur = ids.map(() => 3000 + Math.round(rand() * 6000));
+const idx = new Map(ids.map((id, k) => [id, k]));
+
+const finishOf: number[] = [];
+ids.forEach((_, k) => (finishOf[k] = Math.max(0, ...deps[k].map((d) => finishOf[idx.get(d)!])) + dur[k]));
+const critical = Math.max(...finishOf);
+const total = dur.reduce((a, b) => a + b, 0);
+const lower = Math.max(critical, total / P);
+
+/** Greedy list schedule with P slots: whenever a slot is free, start the ready item with the longest tail. */
+function listSchedule(): number {
+  const tail: number[] = [];
+  for (let k = n - 1; k >= 0; k--) tail[k] = dur[k] + Math.max(0, ...ids.map((_, j) => (deps[j].includes(ids[k]) ? tail[j] : 0)));
+  const done = new Map<number, number>();
+  const running: { k: number; end: number }[] = [];
+  let t = 0;
+  while (done.size < n) {
+    const ready = ids.map((_, k) => k).filter((k) => !done.has(k) && !running.some((r) => r.k === k) && deps[k].every((d) => (done.get(idx.get(d)!) ?? Infinity) <= t));
+    ready.sort((a, b) => tail[b] - tail[a]);
+    while (running.length < P && ready.length) {
+      const k = ready.shift()!;
+      running.push({ k, end: t + dur[k] });
+    }
+    running.sort((a, b) => a.end - b.end);
+    const next = running.shift()!;
+    t = next.end;
+    done.set(next.k, t);
+  }
+  return t;
+}
+
+/** Waves: the ready set starts (P at a time, longest first), the next wave waits for all of it. */
+function waveSchedule(): number {
+  const done = new Set<string>();
+  let t = 0;
+  while (done.size < n) {
+    const wave = ids.map((_, k) => k).filter((k) => !done.has(ids[k]) && deps[k].every((d) => done.has(d)));
+    const slots = Array(P).fill(0);
+    for (const k of wave.sort((a, b) => dur[b] - dur[a])) {
+      slots.sort((a, b) => a - b);
+      slots[0] += dur[k];
+    }
+    t += Math.max(...slots);
+    wave.forEach((k) => done.add(ids[k]));
+  }
+  return t;
+}
+
+const scenario = { items: Object.fromEntries(ids.map((id, k) => [id, { implement: { delayMs: dur[k] } }])) };
+const env = await startTestEnv();
+const workers = await startWorkers(env, { maxSessions: P });
+try {
+  const repo = makeRepo('makespan');
+  const plan = smallPlan('makespan', repo, ids.map((id, k) => item(id, deps[k])), fakeAgent(scenario).command, { maxParallel: P, review: { enabled: false, maxRounds: 1 } });
+  const t0 = performance.now();
+  const result: EpicResult = await env.client.workflow.execute('epicWorkflow', { workflowId: epicWorkflowId(plan.epicId), taskQueue: TASK_QUEUE, args: [plan] });
+  const makespan = performance.now() - t0;
+  const merged = result.items.filter((i) => i.state === 'merged').length;
+  if (merged !== n) throw new Error(`${merged}/${n} merged`);
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  console.log(`makespan: ${n} items (seed ${arg('seed', 15)}), sessions 3–9 s (${s(total)} in all), maxParallel ${P}; critical path ${s(critical)}`);
+  console.log(`  lower bound max(critical path, work/P) ${s(lower)}; ideal list schedule ${s(listSchedule())}; wave by wave ${s(waveSchedule())}`);
+  console.log(`  epic: ${s(makespan)} = ${(makespan / lower).toFixed(2)}x the lower bound (goal 1.15x), ${(makespan / waveSchedule()).toFixed(2)}x the waves`);
+} finally {
+  await workers.stop();
+  await env.teardown();
+}

@@ -1,0 +1,92 @@
+/** `overseer dev` (dev server + worker) and `overseer worker`. */
+import path from 'node:path';
+import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
+import { Client } from '@temporalio/client';
+import { startDev } from '../../workers/dev';
+import { createWorkers, runWorkers } from '../../workers/worker';
+import { connectConfig } from '../connection';
+import { TASK_QUEUE, AGENT_TASK_QUEUE } from '../../common/ids';
+import { checkAgentCommand, formatAgentCheck } from '../agent-check';
+import { rememberDevServer } from '../dev-state';
+import { serveDashboard } from './dashboard';
+import { installRuntime, tracingOptions } from '../../workers/telemetry';
+import { defaultBuildId, DEPLOYMENT_NAME } from '../../workers/versioning';
+
+function runnerEnv(): Record<string, string> | undefined {
+  return process.env.OVERSEER_CLAUDE_CONFIG_DIR ? { CLAUDE_CONFIG_DIR: process.env.OVERSEER_CLAUDE_CONFIG_DIR } : undefined;
+}
+
+/** A worker says at start whether the agent command is there (plans may name another one; this is the default). */
+async function announceAgent(command: string): Promise<void> {
+  const check = await checkAgentCommand(command);
+  (check.problem ? console.warn : console.log)(`${check.problem ? 'warning: ' : ''}${formatAgentCheck(check)}`);
+}
+
+const portOf = (p: string | undefined): number | undefined => (p === undefined ? undefined : Number(p));
+
+export async function devCommand(opts: { port: string; uiPort: string; db: string; maxSessions: string; dashboardPort: string; buildId?: string; metricsPort?: string }): Promise<void> {
+  const dev = await startDev({
+    buildId: opts.buildId,
+    metricsPort: portOf(opts.metricsPort),
+    port: Number(opts.port),
+    uiPort: Number(opts.uiPort),
+    db: opts.db,
+    maxSessions: Number(opts.maxSessions),
+    runner: { env: runnerEnv() },
+  });
+  rememberDevServer(dev.address, dev.uiUrl);
+  console.log(`Temporal dev server on ${dev.address} (state in ${path.resolve(opts.db)})`);
+  console.log(`Web UI: ${dev.uiUrl}`);
+  console.log('In other shells:');
+  console.log(`  export TEMPORAL_ADDRESS=${dev.address}`);
+  console.log(`  export OVERSEER_UI_URL=${dev.uiUrl}`);
+  await announceAgent('claude');
+  const dashboard = await serveDashboard({ client: dev.env.client, namespace: 'default', port: Number(opts.dashboardPort), uiBase: dev.uiUrl }).catch((err: Error) => {
+    console.warn(`the dashboard did not start (${err.message}); the dev server and worker run without it`);
+    return undefined;
+  });
+  console.log(`Overseer worker polling task queues ${TASK_QUEUE} and ${AGENT_TASK_QUEUE}. Ctrl-C to stop.`);
+  await dev.done;
+  await dashboard?.close();
+  console.log('worker stopped; stopping the dev server');
+  await dev.stop();
+}
+
+export interface WorkerCommandOptions {
+  maxSessions: string;
+  queues: string;
+  shutdownGrace: string;
+  agentCommand: string;
+  buildId?: string;
+  metricsPort?: string;
+  metricsHost?: string;
+  promote?: boolean;
+}
+
+export async function workerCommand(opts: WorkerCommandOptions): Promise<void> {
+  installRuntime({ metricsPort: portOf(opts.metricsPort), metricsHost: opts.metricsHost });
+  const cfg = connectConfig();
+  const connection = await NativeConnection.connect(cfg.options as NativeConnectionOptions).catch((err: Error) => {
+    throw new Error(`cannot reach the Temporal server at ${cfg.address} (${err.message.split('\n')[0]}). Start one with \`overseer dev\`, or set TEMPORAL_ADDRESS.`);
+  });
+  const client = new Client({ connection, namespace: cfg.namespace });
+  const buildId = opts.buildId ?? (process.env.OVERSEER_BUILD_ID || defaultBuildId());
+  const queues = String(opts.queues).split(',').map((q) => q.trim()) as ('core' | 'agents')[];
+  if (queues.includes('agents')) await announceAgent(opts.agentCommand);
+  const workers = await createWorkers({
+    connection,
+    client,
+    namespace: cfg.namespace,
+    maxSessions: Number(opts.maxSessions),
+    queues,
+    shutdownGraceTime: opts.shutdownGrace,
+    runner: { env: runnerEnv() },
+    buildId,
+    promoteIfNone: opts.promote !== false,
+    tracing: await tracingOptions(),
+  });
+  console.log(`Overseer worker connected to ${cfg.address} (namespace ${cfg.namespace}), deployment ${DEPLOYMENT_NAME} build ${buildId}; Ctrl-C to stop.`);
+  if (opts.metricsPort !== undefined) console.log(`Metrics: http://${opts.metricsHost}:${opts.metricsPort}/metrics`);
+  await runWorkers(workers);
+  await connection.close();
+}
