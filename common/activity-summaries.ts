@@ -17,6 +17,11 @@ export function activitySummary(activityType: string, args: unknown[]): string |
       return summary(`${a.kind ?? 'session'} ${item ?? ''}`.trim());
     case 'mergeBranch':
       return summary(`merge ${a.branch ?? item ?? ''}`.trim());
+    case 'mergeStack': {
+      const reqs = Array.isArray(a.requests) ? (a.requests as { branch?: string }[]) : [];
+      const what = reqs.length === 1 ? reqs[0].branch : `${reqs.length} branches (${reqs.map((r) => r.branch).join(', ')})`;
+      return summary(`${a.publish === false ? 'probe' : 'merge'} ${what ?? ''}`.trim());
+    }
     case 'runGates':
       return summary(`gates (${Array.isArray(a.commands) ? a.commands.length : 0}) in ${base(a.cwd)}`);
     case 'enqueueMerge':
