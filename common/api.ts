@@ -29,6 +29,8 @@ export interface BudgetRaise {
 }
 export const setBudgetUpdate = defineUpdate<BudgetView, [BudgetRaise]>('setBudget');
 export const budgetQuery = defineQuery<BudgetView>('budget');
+/** `approve` as an update: rejected (with the reason) unless the item waits for approval. */
+export const approveItemUpdate = defineUpdate<{ itemId: string; approvedBy: string }, [{ itemId: string; approvedBy?: string }]>('approveItem');
 /** Sent before cancelling an epic (`overseer cancel --keep-worktrees`); passed on to its items. */
 export const cancelOptionsSignal = defineSignal<[{ keepWorktrees: boolean }]>('cancelOptions');
 /** Internal: an item workflow reporting its state to the epic. */
@@ -46,6 +48,8 @@ export interface ItemBudget {
   itemUsd?: number;
 }
 export const itemBudgetSignal = defineSignal<[ItemBudget]>('budget');
+/** The epic (a run after continue-as-new) asks a child it did not start to report its status again. */
+export const reportStatusSignal = defineSignal<[]>('reportStatus');
 
 // Merge queue
 export const enqueueSignal = defineSignal<[MergeRequest]>('enqueue');
@@ -73,6 +77,7 @@ export const HANDLER_DESCRIPTIONS: Record<string, Record<string, string>> = {
     'signal:cancelOptions': 'Sent before cancelling: whether the items keep their worktrees ({keepWorktrees}).',
     'signal:itemUpdate': "Internal: an item workflow reporting its state to the epic.",
     'query:budget': "The budget: limits, what was spent, and what holds the epic.",
+    'update:approveItem': 'Approve an item waiting for approval ({itemId, approvedBy}); rejected with the reason unless it waits for it.',
     'update:setBudget': "Raise the epic's (or an item's) budget ({add} or {set} USD, optional {itemId}); validated.",
   },
   workItemWorkflow: {
@@ -83,6 +88,7 @@ export const HANDLER_DESCRIPTIONS: Record<string, Record<string, string>> = {
     'signal:approve': 'Approve the merge of this item (approval: before-merge).',
     'signal:cancelOptions': 'Sent before cancelling: whether to keep the worktree ({keepWorktrees}).',
     'signal:budget': 'Internal: what this item may spend, from the epic.',
+    'signal:reportStatus': 'Internal: the epic (after its continue-as-new) asks the item to report its state again.',
   },
   mergeQueueWorkflow: {
     'signal:enqueue': 'A merge request; merged in arrival order, answered by a mergeResult signal; repeats are answered again.',
