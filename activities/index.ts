@@ -8,6 +8,7 @@ import { councilPromptsCommit } from './role-prompts';
 import { createQueueActivities } from './queue-client';
 import { writeBack } from './sync';
 import { createAgentRunner, type RunnerOptions } from './agent/runner';
+import { measuredGates, measuredSession } from './metrics';
 
 /**
  * Keeps an activity heartbeating while it runs, so a worker that dies in the middle of git work is noticed within
@@ -43,7 +44,7 @@ export function createCoreActivities(client: Client) {
     findMergedItems: alive(findMergedItems),
     mergeBranch: alive(mergeBranch),
     mergeStack: alive(mergeStack),
-    runGates: alive(runCommands),
+    runGates: measuredGates(alive(runCommands)),
     writeBack: alive(writeBack),
     enqueueMerge: alive(queue.enqueueMerge),
     councilPromptsCommit: alive(councilPromptsCommit),
@@ -52,7 +53,8 @@ export function createCoreActivities(client: Client) {
 
 /** Activities of the `overseer-agents` task queue: Claude Code sessions. */
 export function createAgentActivities(options: RunnerOptions = {}) {
-  return createAgentRunner(options);
+  const { runAgent } = createAgentRunner(options);
+  return { runAgent: measuredSession(runAgent) };
 }
 
 export type CoreActivities = ReturnType<typeof createCoreActivities>;

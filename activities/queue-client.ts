@@ -21,6 +21,7 @@ export function createQueueActivities(client: Client) {
         args: [{ repoKey: key, repoPath: top }],
         signal: enqueueSignal,
         signalArgs: [{ ...req, repoPath: top }],
+        staticSummary: `merge queue of ${top}`,
       });
       return { queueWorkflowId: workflowId };
     },

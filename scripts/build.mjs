@@ -56,6 +56,7 @@ if (!process.argv.includes('--no-bundle')) {
   const noop = () => undefined;
   const { code } = await bundleWorkflowCode({
     workflowsPath: path.join(ROOT, 'workflows', 'index.ts'),
+    workflowInterceptorModules: [path.join(ROOT, 'workflows', 'interceptors.ts')], // as workers/bundle.ts
     logger: { log: noop, trace: noop, debug: noop, info: noop, warn: (m) => console.warn(m), error: (m) => console.error(m) },
   });
   mkdirSync(DIST, { recursive: true });

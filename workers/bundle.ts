@@ -10,9 +10,22 @@ import { bundleWorkflowCode, type WorkflowBundlePath, type WorkflowBundleWithSou
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const WORKFLOWS_PATH = path.join(ROOT, 'workflows', 'index.ts');
+/** Workflow interceptors every bundle carries (activity summaries for the Web UI). */
+export const WORKFLOW_INTERCEPTOR_MODULES = [path.join(ROOT, 'workflows', 'interceptors.ts')];
 
 function sourceHash(): string {
+  return (hashCache ??= computeHash());
+}
+
+let hashCache: string | undefined;
+
+/** A hash of the workflow sources (and the lockfile): part of the default build id. */
+export const bundleHash = (): string => sourceHash();
+
+function computeHash(): string {
   const h = createHash('sha256');
+  // The compiled package carries its prebuilt bundle (and no workflow sources): that is its code.
+  if (existsSync(PREBUILT_BUNDLE)) return h.update(readFileSync(PREBUILT_BUNDLE)).digest('hex').slice(0, 16);
   // Every .ts file below workflows/ and common/, subfolders included (a stale bundle would replay old code).
   for (const dir of ['workflows', 'common']) {
     const files = readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).sort();
@@ -33,7 +46,7 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap | Workflow
     const dir = path.join(ROOT, 'node_modules', '.cache', 'overseer');
     const file = path.join(dir, `workflows-${sourceHash()}.json`);
     if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as WorkflowBundleWithSourceMap;
-    const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+    const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: quietLogger });
     mkdirSync(dir, { recursive: true });
     writeFileSync(file, JSON.stringify(bundle));
     return bundle;

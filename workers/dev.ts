@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Runtime } from '@temporalio/worker';
+import { installRuntime } from './telemetry';
 import { SEARCH_ATTRIBUTES } from '../common/search-attributes';
 import { devServerExecutable, findTemporalCli, INSTALL_HINT } from './temporal-cli';
 import { createWorkers } from './worker';
@@ -20,6 +20,10 @@ export interface DevOptions {
   maxSessions?: number;
   runner?: RunnerOptions;
   log?: (line: string) => void;
+  /** This worker's build id in the `overseer` Worker Deployment (default: package version + workflow hash). */
+  buildId?: string;
+  /** Serve Prometheus metrics on 127.0.0.1:<port>/metrics. */
+  metricsPort?: number;
 }
 
 export interface DevServer {
@@ -31,19 +35,14 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
-let runtimeInstalled = false;
-
 export async function startDev(opts: DevOptions): Promise<DevServer> {
   const log = opts.log ?? ((l: string) => console.log(l));
   const cli = findTemporalCli();
   if (cli.kind === 'download') log('No Temporal CLI on this machine; asking the SDK to download one (needs internet).');
   else log(`Temporal CLI: ${cli.path} (from ${cli.from})`);
   mkdirSync(path.dirname(path.resolve(opts.db)), { recursive: true });
-  if (!runtimeInstalled) {
-    // Quiet logs; the SDK still turns SIGINT/SIGTERM into a graceful worker shutdown.
-    Runtime.install({ logger: { log() {}, trace() {}, debug() {}, info() {}, warn: (m: string) => console.warn(m), error: (m: string) => console.error(m) } });
-    runtimeInstalled = true;
-  }
+  // Quiet logs; the SDK still turns SIGINT/SIGTERM into a graceful worker shutdown.
+  installRuntime({ quiet: true, metricsPort: opts.metricsPort, metricsHost: '127.0.0.1' });
   let env: TestWorkflowEnvironment;
   try {
     env = await TestWorkflowEnvironment.createLocal({
@@ -69,6 +68,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     maxSessions: opts.maxSessions,
     runner: opts.runner,
     shutdownGraceTime: '20s',
+    buildId: opts.buildId,
   });
   const done = Promise.all(workers.map((w) => w.run())).then(() => undefined);
   const address = `127.0.0.1:${opts.port}`;

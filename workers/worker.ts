@@ -5,11 +5,12 @@
  */
 import { hostname } from 'node:os';
 import type { Client } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkerOptions as SdkWorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
 import { AGENT_TASK_QUEUE, TASK_QUEUE } from '../common/ids';
 import { createAgentActivities, createCoreActivities } from '../activities/index';
 import type { RunnerOptions } from '../activities/agent/runner';
 import { workflowBundle } from './bundle';
+import { defaultBuildId, deploymentOptions, ensureCurrentVersion } from './versioning';
 import { registerBuiltInWriteBacks } from '../activities/sync-handlers';
 
 export interface WorkerOptions {
@@ -28,6 +29,14 @@ export interface WorkerOptions {
   queues?: ('core' | 'agents')[];
   /** How soon workflow tasks cached on a dead worker move to a live one (SDK default 10s). */
   stickyQueueScheduleToStartTimeout?: string;
+  /** This worker's version in the `overseer` Worker Deployment (default: package version + workflow hash). */
+  buildId?: string;
+  /** Another workflow bundle than this checkout's (tests of a rolling deploy). */
+  workflowBundle?: WorkflowBundleOption;
+  /** Make this build current when the deployment has none (default true; a rollout promotes by hand). */
+  promoteIfNone?: boolean;
+  /** OpenTelemetry interceptors (workers/telemetry.ts tracingOptions), when tracing is on. */
+  tracing?: Pick<SdkWorkerOptions, 'interceptors'>;
 }
 
 export async function createWorkers(opts: WorkerOptions): Promise<Worker[]> {
@@ -35,13 +44,17 @@ export async function createWorkers(opts: WorkerOptions): Promise<Worker[]> {
   const queues = opts.queues ?? ['core', 'agents'];
   const identity = opts.identity ?? `overseer@${hostname()}:${process.pid}`;
   const workers: Worker[] = [];
+  const buildId = opts.buildId ?? defaultBuildId();
+  const workerDeploymentOptions = deploymentOptions(buildId);
   if (queues.includes('core')) {
     workers.push(
       await Worker.create({
         connection: opts.connection,
         namespace: opts.namespace,
         taskQueue: TASK_QUEUE,
-        workflowBundle: await workflowBundle(),
+        workflowBundle: opts.workflowBundle ?? (await workflowBundle()),
+        workerDeploymentOptions,
+        ...opts.tracing,
         activities: createCoreActivities(opts.client),
         identity,
         maxCachedWorkflows: 200,
@@ -60,11 +73,17 @@ export async function createWorkers(opts: WorkerOptions): Promise<Worker[]> {
         taskQueue: AGENT_TASK_QUEUE,
         activities: createAgentActivities(opts.runner),
         identity,
+        workerDeploymentOptions,
+        ...opts.tracing,
         maxConcurrentActivityTaskExecutions: opts.maxSessions ?? 4,
         maxHeartbeatThrottleInterval: '2s',
         shutdownGraceTime: opts.shutdownGraceTime ?? '10s',
       }),
     );
+  }
+  if (opts.promoteIfNone !== false) {
+    // The server knows the version once these workers poll (after run()), so this retries in the background.
+    ensureCurrentVersion(opts.client, opts.namespace, buildId, identity, 120_000).catch((err: Error) => console.warn(err.message));
   }
   return workers;
 }

@@ -3,7 +3,8 @@
  * one typed by hand may be anything, and a handler that throws a TypeError fails the workflow task on every
  * replay, which wedges the epic until someone resets it.
  */
-import { ApplicationFailure, log, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, log } from '@temporalio/workflow';
+import { setHandler } from './handlers';
 import { answerQuestionUpdate, answerSignal } from '../common/api';
 import { answerRecipient, answerRefusal, questionOwner } from '../common/epic-commands';
 import { ANSWER_SHAPE, answeredByOf, describe, isAnswer, rejectUpdate } from './messages';

@@ -3,7 +3,8 @@
  * (a `budget` signal, sent only when it changes), starts no new item once it is spent, and takes raises through
  * the validated `setBudget` update (`overseer budget <epicId> --add|--set`).
  */
-import { ApplicationFailure, log, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, log } from '@temporalio/workflow';
+import { setHandler } from './handlers';
 import { budgetQuery, itemBudgetSignal, setBudgetUpdate, type BudgetRaise, type ItemBudget } from '../common/api';
 import { applyBudgetChange, epicRemaining, hasBudget } from '../common/budget';
 import { isLive, totalCost } from '../common/epic-dispatch';

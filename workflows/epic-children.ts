@@ -4,13 +4,13 @@ import {
   isCancellation,
   log,
   ParentClosePolicy,
-  setHandler,
   sleep,
   startChild,
   WorkflowIdReusePolicy,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { itemUpdateSignal, reportStatusSignal } from '../common/api';
+import { setHandler } from './handlers';
 import { withChildError, withOutcome, withReport } from '../common/epic-commands';
 import { isLive } from '../common/epic-dispatch';
 import { itemWorkflowId, TASK_QUEUE } from '../common/ids';

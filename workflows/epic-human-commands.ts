@@ -1,5 +1,6 @@
 /** A human's commands to the epic: pause, resume, and retry, skip, cancel or approve one item. */
-import { log, setHandler } from '@temporalio/workflow';
+import { log } from '@temporalio/workflow';
+import { setHandler } from './handlers';
 import {
   approveItemUpdate,
   approveSignal,

@@ -9,6 +9,9 @@ import { pushBudgets } from './epic-budget';
 import { startItem } from './epic-children';
 import { crossEpicReady, reportMerges } from './epic-program';
 import { continueAsNewNow } from './epic-continue-as-new';
+import { newBuildCurrent } from './versioning';
+import { recordItemStates } from './metrics';
+import { showEpicDetails } from './ui';
 import { budgetHold, updateSearchAttributes, type EpicContext } from './epic-context';
 
 export async function dispatchUntilDone(ctx: EpicContext): Promise<void> {
@@ -25,6 +28,7 @@ export async function dispatchUntilDone(ctx: EpicContext): Promise<void> {
     await pushBudgets(ctx);
     await reportMerges(ctx);
     const p = progress(ctx.items, ctx.statuses);
+    recordItemStates(ctx.epicId, ctx.items, ctx.statuses);
     if (p.done) return;
     ctx.phase = waitingPhase(ctx.paused, p, liveCount(ctx.items, ctx.statuses));
     const held = budgetHold(ctx);
@@ -34,9 +38,10 @@ export async function dispatchUntilDone(ctx: EpicContext): Promise<void> {
       updateSearchAttributes(ctx);
       ctx.shown = { phase: ctx.phase, human };
     }
+    showEpicDetails(ctx);
     ctx.dirty = false;
     await condition(() => ctx.dirty);
-    if (workflowInfo().continueAsNewSuggested) await continueAsNewNow(ctx);
+    if (workflowInfo().continueAsNewSuggested || newBuildCurrent()) await continueAsNewNow(ctx);
   }
 }
 

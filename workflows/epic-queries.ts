@@ -1,5 +1,5 @@
 /** The epic's queries: `status` (the whole epic) and `questions` (every open one). */
-import { setHandler } from '@temporalio/workflow';
+import { setHandler } from './handlers';
 import { epicStatusQuery, questionsQuery } from '../common/api';
 import { isTerminalPhase, pendingQuestions, totalCost } from '../common/epic-dispatch';
 import type { EpicStatus } from '../common/status';

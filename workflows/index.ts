@@ -1,5 +1,14 @@
 /** The workflow bundle's entry: every workflow type the workers register. */
-export { epicWorkflow } from './epic';
-export { workItemWorkflow } from './work-item';
-export { mergeQueueWorkflow } from './merge-queue';
-export { programWorkflow } from './program';
+import { epicWorkflow } from './epic';
+import { workItemWorkflow } from './work-item';
+import { mergeQueueWorkflow } from './merge-queue';
+import { programWorkflow } from './program';
+import { pin } from './versioning';
+
+export { epicWorkflow, workItemWorkflow, mergeQueueWorkflow, programWorkflow };
+
+// Worker Versioning (workflows/versioning.ts): all pinned; the long-lived ones move at continue-as-new.
+pin(epicWorkflow);
+pin(workItemWorkflow);
+pin(mergeQueueWorkflow);
+pin(programWorkflow);

@@ -9,6 +9,7 @@ import type { EpicSettings, WorkItem } from '../common/plan';
 import { OverseerAwaitingHuman, OverseerState } from '../common/search-attributes';
 import type { ItemState, ItemStatus, Question, SessionUsage } from '../common/status';
 import { agentActivities, coreActivities, gateActivities } from './activity-options';
+import { showItemDetails } from './ui';
 import { restore } from './item-continue-as-new';
 import type { ItemOutcome, ItemOutcomeState, WorkItemInput } from './item-types';
 
@@ -137,6 +138,7 @@ export function codeChanged(ctx: ItemContext, what: string): void {
 }
 
 export async function report(ctx: ItemContext): Promise<void> {
+  showItemDetails(ctx.status);
   try {
     await getExternalWorkflowHandle(ctx.input.epicWorkflowId).signal(itemUpdateSignal, {
       itemId: ctx.item.id,

@@ -1,5 +1,6 @@
 /** The item's message handlers, registered before the first await: answers, merge results, approval, cancel options, status. */
-import { log, setHandler } from '@temporalio/workflow';
+import { log } from '@temporalio/workflow';
+import { setHandler } from './handlers';
 import {
   answerQuestionUpdate,
   answerSignal,

@@ -12,6 +12,7 @@ import { answerPrompt, CONTINUE_PROMPT, NO_ANSWER_PROMPT } from './prompts';
 import { sumUsage, type Usage } from '../common/usage';
 import { sessionBudget, sessionStopOf, waitForBudget, waitForUsageLimit } from './item-limits';
 import { codeChanged, note, setState, type ItemContext } from './item-context';
+import { summary } from '../common/ui-details';
 import { ItemFailed } from './item-types';
 
 /**
@@ -46,7 +47,8 @@ export async function session(ctx: ItemContext, kind: SessionKind, instructions?
 
 function runSession(ctx: ItemContext, kind: SessionKind, instructions: string | undefined, resume: string | undefined): Promise<AgentRunResult> {
   const maxBudgetUsd = sessionBudget(ctx);
-  return ctx.agent.runAgent({
+  const label = summary(`${kind} ${ctx.item.id}${ctx.status.attempts > 1 ? ` (attempt ${ctx.status.attempts})` : ''}`);
+  return ctx.agent.runAgent.executeWithOptions({ summary: label }, [{
     epicId: ctx.epicId,
     item: ctx.item,
     kind,
@@ -58,7 +60,7 @@ function runSession(ctx: ItemContext, kind: SessionKind, instructions: string | 
     resumeSessionId: resume,
     ...(ctx.input.rolePromptCommit && { rolePromptCommit: ctx.input.rolePromptCommit }),
     agent: maxBudgetUsd === undefined ? ctx.settings.agent : { ...ctx.settings.agent, maxBudgetUsd },
-  });
+  }]);
 }
 
 /** Counts what a session cost and used so far (a resumed session reports its running total). */
@@ -125,7 +127,9 @@ export async function ask(ctx: ItemContext, q: Pick<Question, 'kind' | 'question
   ctx.questions.push(question);
   status.pendingQuestion = question;
   await setState(ctx, 'awaiting_answer', question.question);
-  const answered = await condition(() => question.answer !== undefined, parseDuration(settings.questionTimeout));
+  const answered = await condition(() => question.answer !== undefined, parseDuration(settings.questionTimeout), {
+    summary: summary(`question ${question.questionId} of ${ctx.item.id}: timeout ${settings.questionTimeout}`),
+  });
   if (!answered) {
     if (settings.autoResume && q.kind === 'agent') {
       question.timedOut = true;

@@ -3,12 +3,14 @@
  * starts and the item waits for a raise. A session stopped by the account's usage limit waits on a durable timer
  * until the reset, then the same session is resumed; one stopped at its budget is resumed after a raise.
  */
-import { ActivityFailure, ApplicationFailure, condition, log, setHandler, sleep } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, log, sleep } from '@temporalio/workflow';
+import { setHandler } from './handlers';
 import { itemBudgetSignal } from '../common/api';
 import { BUDGET_EPSILON_USD, budgetWaitDetail, remainingBudget, type BudgetInput } from '../common/budget';
 import type { Usage } from '../common/usage';
 import { usageLimitDetail, type UsageLimit } from '../common/usage-limit';
 import { note, setState, type ItemContext } from './item-context';
+import { summary } from '../common/ui-details';
 import { ItemFailed } from './item-types';
 
 /** A few seconds past the reset, spread so that waiting items do not all start at the same instant. */
@@ -89,7 +91,7 @@ export async function waitForUsageLimit(ctx: ItemContext, limit: UsageLimit): Pr
   const { state, detail: before } = ctx.status;
   await setState(ctx, 'waiting', detail);
   const jitter = Math.floor(Math.random() * RESET_JITTER_MS); // deterministic in a workflow (seeded)
-  await sleep(Math.max(1_000, limit.resetsAt * 1000 - Date.now() + RESET_MARGIN_MS + jitter));
+  await sleep(Math.max(1_000, limit.resetsAt * 1000 - Date.now() + RESET_MARGIN_MS + jitter), { summary: summary(`${ctx.item.id}: ${detail}`) });
   note(ctx, `usage limit (${limit.limitType}) lifted; resuming`);
   await setState(ctx, state, before);
 }

@@ -6,7 +6,8 @@
  * merge-queue/batching.ts). Each requester gets its result by `mergeResult` signal. A request id seen before is
  * answered again, never merged twice. Continues-as-new with its waiting requests when Temporal suggests it.
  */
-import { allHandlersFinished, condition, continueAsNew, patched } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched } from '@temporalio/workflow';
+import { continueAsNewOnCurrentBuild } from './versioning';
 import { durationOr, QueueCore, type MergeQueueInput } from './merge-queue/queue';
 import { legacyStep, stackStep } from './merge-queue/steps';
 
@@ -25,7 +26,7 @@ export async function mergeQueueWorkflow(input: MergeQueueInput): Promise<void> 
       await condition(allHandlersFinished);
       q.flushReplies(); // answer repeated asks now rather than leave them to the requester's next ask
       await condition(() => q.sending === 0);
-      await continueAsNew<typeof mergeQueueWorkflow>({
+      await continueAsNewOnCurrentBuild<typeof mergeQueueWorkflow>({
         repoKey: input.repoKey,
         repoPath: input.repoPath,
         waiting: q.waiting,

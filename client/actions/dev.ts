@@ -9,6 +9,8 @@ import { TASK_QUEUE, AGENT_TASK_QUEUE } from '../../common/ids';
 import { checkAgentCommand, formatAgentCheck } from '../agent-check';
 import { rememberDevServer } from '../dev-state';
 import { serveDashboard } from './dashboard';
+import { installRuntime, tracingOptions } from '../../workers/telemetry';
+import { defaultBuildId, DEPLOYMENT_NAME } from '../../workers/versioning';
 
 function runnerEnv(): Record<string, string> | undefined {
   return process.env.OVERSEER_CLAUDE_CONFIG_DIR ? { CLAUDE_CONFIG_DIR: process.env.OVERSEER_CLAUDE_CONFIG_DIR } : undefined;
@@ -20,8 +22,12 @@ async function announceAgent(command: string): Promise<void> {
   (check.problem ? console.warn : console.log)(`${check.problem ? 'warning: ' : ''}${formatAgentCheck(check)}`);
 }
 
-export async function devCommand(opts: { port: string; uiPort: string; db: string; maxSessions: string; dashboardPort: string }): Promise<void> {
+const portOf = (p: string | undefined): number | undefined => (p === undefined ? undefined : Number(p));
+
+export async function devCommand(opts: { port: string; uiPort: string; db: string; maxSessions: string; dashboardPort: string; buildId?: string; metricsPort?: string }): Promise<void> {
   const dev = await startDev({
+    buildId: opts.buildId,
+    metricsPort: portOf(opts.metricsPort),
     port: Number(opts.port),
     uiPort: Number(opts.uiPort),
     db: opts.db,
@@ -46,12 +52,25 @@ export async function devCommand(opts: { port: string; uiPort: string; db: strin
   await dev.stop();
 }
 
-export async function workerCommand(opts: { maxSessions: string; queues: string; shutdownGrace: string; agentCommand: string }): Promise<void> {
+export interface WorkerCommandOptions {
+  maxSessions: string;
+  queues: string;
+  shutdownGrace: string;
+  agentCommand: string;
+  buildId?: string;
+  metricsPort?: string;
+  metricsHost?: string;
+  promote?: boolean;
+}
+
+export async function workerCommand(opts: WorkerCommandOptions): Promise<void> {
+  installRuntime({ metricsPort: portOf(opts.metricsPort), metricsHost: opts.metricsHost });
   const cfg = connectConfig();
   const connection = await NativeConnection.connect(cfg.options as NativeConnectionOptions).catch((err: Error) => {
     throw new Error(`cannot reach the Temporal server at ${cfg.address} (${err.message.split('\n')[0]}). Start one with \`overseer dev\`, or set TEMPORAL_ADDRESS.`);
   });
   const client = new Client({ connection, namespace: cfg.namespace });
+  const buildId = opts.buildId ?? (process.env.OVERSEER_BUILD_ID || defaultBuildId());
   const queues = String(opts.queues).split(',').map((q) => q.trim()) as ('core' | 'agents')[];
   if (queues.includes('agents')) await announceAgent(opts.agentCommand);
   const workers = await createWorkers({
@@ -62,8 +81,12 @@ export async function workerCommand(opts: { maxSessions: string; queues: string;
     queues,
     shutdownGraceTime: opts.shutdownGrace,
     runner: { env: runnerEnv() },
+    buildId,
+    promoteIfNone: opts.promote !== false,
+    tracing: await tracingOptions(),
   });
-  console.log(`Overseer worker connected to ${cfg.address} (namespace ${cfg.namespace}); Ctrl-C to stop.`);
+  console.log(`Overseer worker connected to ${cfg.address} (namespace ${cfg.namespace}), deployment ${DEPLOYMENT_NAME} build ${buildId}; Ctrl-C to stop.`);
+  if (opts.metricsPort !== undefined) console.log(`Metrics: http://${opts.metricsHost}:${opts.metricsPort}/metrics`);
   await runWorkers(workers);
   await connection.close();
 }

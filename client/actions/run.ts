@@ -9,6 +9,7 @@ import { checkRepository } from '../preflight';
 import { mergedItems } from '../merged-items';
 import { livePollers } from '../workers-check';
 import { UserError } from '../errors';
+import { epicStaticDetails, summary } from '../../common/ui-details';
 import { followEpic } from './status';
 
 /** Starts the epic; refuses (with a clear message) when the same epic is already running. */
@@ -25,7 +26,8 @@ export async function startEpic(client: Client, plan: EpicPlan): Promise<string>
         { key: OverseerState, value: 'running' },
         { key: OverseerAwaitingHuman, value: false },
       ],
-      staticSummary: plan.title,
+      staticSummary: summary(`${plan.title} (${plan.items.length} items, ${plan.repo.path})`),
+      staticDetails: epicStaticDetails(plan),
     });
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) {

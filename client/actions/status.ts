@@ -71,6 +71,7 @@ export async function statusCommand(epicId: string, itemId: string | undefined, 
     if (!itemId && opts.json) return console.log(JSON.stringify(status, null, 2));
     if (!itemId) {
       console.log(formatStatus(status));
+      console.log(await (await import('../builds')).formatBuilds(client, client.options.namespace, status));
       const note = ref.execution === 'RUNNING' ? undefined : await (await import('../leftovers')).leftoverBranchesNote(status);
       return void (note && console.log(note));
     }

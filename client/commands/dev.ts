@@ -14,6 +14,8 @@ export function registerDev(program: Command): void {
     .option('--db <file>', 'SQLite file that keeps every run across restarts', DEFAULT_DB)
     .option('--max-sessions <n>', 'concurrent agent sessions', '4')
     .option('--dashboard-port <port>', 'port of the dashboard (on 127.0.0.1)', '8234')
+    .option('--build-id <id>', 'build id in the `overseer` Worker Deployment (default: package version + workflow hash)')
+    .option('--metrics-port <port>', 'serve Prometheus metrics on 127.0.0.1:<port>/metrics')
     .action(async (opts) => (await import('../actions/dev')).devCommand(opts));
 
   program
@@ -23,5 +25,9 @@ export function registerDev(program: Command): void {
     .option('--queues <list>', 'which task queues to serve: core, agents, or both', 'core,agents')
     .option('--shutdown-grace <duration>', 'how long running sessions may finish on SIGINT/SIGTERM before they are resumed elsewhere', '30s')
     .option('--agent-command <cmd>', 'the agent command to check at start (default: claude)', 'claude')
+    .option('--build-id <id>', 'build id in the `overseer` Worker Deployment (default: $OVERSEER_BUILD_ID, or package version + workflow hash)')
+    .option('--metrics-port <port>', "serve Prometheus metrics (the SDK's and Overseer's) on <host>:<port>/metrics")
+    .option('--metrics-host <host>', 'address the metrics endpoint binds to', '0.0.0.0')
+    .option('--no-promote', 'never make this build current, even when the deployment has no current version')
     .action(async (opts) => (await import('../actions/dev')).workerCommand(opts));
 }

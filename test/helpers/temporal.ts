@@ -2,7 +2,7 @@
 import { after, before } from 'node:test';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
-import { createWorkers } from '../../workers/worker';
+import { createWorkers, type WorkerOptions } from '../../workers/worker';
 import { devServerExecutable, findTemporalCli } from '../../workers/temporal-cli';
 import { SEARCH_ATTRIBUTES } from '../../common/search-attributes';
 import type { RunnerOptions } from '../../activities/agent/runner';
@@ -38,7 +38,7 @@ export interface RunningWorkers {
 
 export async function startWorkers(
   env: TestWorkflowEnvironment,
-  opts: { runner?: RunnerOptions; maxSessions?: number; queues?: ('core' | 'agents')[] } = {},
+  opts: { runner?: RunnerOptions; maxSessions?: number; queues?: ('core' | 'agents')[] } & Pick<WorkerOptions, 'buildId' | 'workflowBundle' | 'promoteIfNone'> = {},
 ): Promise<RunningWorkers> {
   const workers = await createWorkers({
     connection: env.nativeConnection,
@@ -48,6 +48,9 @@ export async function startWorkers(
     runner: { killGraceMs: 1000, heartbeatEveryMs: 1000, ...opts.runner },
     shutdownGraceTime: '1s',
     queues: opts.queues,
+    buildId: opts.buildId,
+    workflowBundle: opts.workflowBundle,
+    promoteIfNone: opts.promoteIfNone,
   });
   const running = Promise.all(workers.map((w) => w.run()));
   return {

@@ -4,7 +4,10 @@
  * replies to requesters, which go out without waiting for delivery (the queue waits for them only before it ends or
  * continues-as-new).
  */
-import { condition, getExternalWorkflowHandle, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, getExternalWorkflowHandle, log, workflowInfo } from '@temporalio/workflow';
+import { setHandler } from '../handlers';
+import { newBuildCurrent } from '../versioning';
+import { recordMerge, recordQueueDepth } from '../metrics';
 import { enqueueSignal, mergeResultSignal, queueMergeResultQuery, queueStatusQuery, recheckSignal } from '../../common/api';
 import type { MergeOutcome, MergeQueueStatus, MergeRequest, MergeResult } from '../../common/merge';
 import { parseDuration } from '../../common/durations';
@@ -91,7 +94,11 @@ export class QueueCore {
     }
     if (this.current?.request.requestId === req.requestId || this.waiting.some((w) => w.requestId === req.requestId)) return;
     this.waiting.push(req);
+    this.arrivedAt.set(req.requestId, Date.now()); // for the wait metric (lost at continue-as-new: then from the start)
+    recordQueueDepth(this.input.repoKey, this.waiting.length);
   }
+
+  private readonly arrivedAt = new Map<string, number>();
 
   reply(to: string, result: MergeResult): void {
     this.sending++;
@@ -115,7 +122,7 @@ export class QueueCore {
 
   shouldContinueAsNew(): boolean {
     const after = this.input.continueAsNewAfter;
-    return workflowInfo().continueAsNewSuggested || (after !== undefined && this.served > 0 && this.served >= after);
+    return workflowInfo().continueAsNewSuggested || newBuildCurrent() || (after !== undefined && this.served > 0 && this.served >= after);
   }
 
   /** A final result for a waiting request: remembered, shown in `recent`, sent to its requester. */
@@ -129,6 +136,9 @@ export class QueueCore {
     this.recent = [...this.recent, { requestId: req.requestId, itemId: req.itemId, epicId: req.epicId, outcome: outcome.status, commit, at: result.finishedAt, startedAt }].slice(-RECENT_KEPT);
     this.reply(req.replyTo, result);
     this.served++;
+    recordMerge(this.input.repoKey, startedAt - (this.arrivedAt.get(req.requestId) ?? startedAt), result.finishedAt - startedAt, outcome.status);
+    this.arrivedAt.delete(req.requestId);
+    recordQueueDepth(this.input.repoKey, this.waiting.length);
   }
 
   /** Waits out a hold: until the retry interval passes or a `recheck` arrives, answering repeated asks meanwhile. */
