@@ -128,7 +128,7 @@ export function followUpItems(followUps: ValidationReport['followUps'], epicId: 
 export function planProblems(plan: EpicPlan): string[] {
   const problems: string[] = [];
   if (typeof plan.epicId !== 'string' || !ID_PATTERN.test(plan.epicId)) problems.push('epicId: must match [A-Za-z0-9._-]+');
-  if (!plan.repo?.path) problems.push('repo.path: is required (normalize the plan with `overseer plan <file> --json`)');
+  if (!plan.repo?.path && !plan.repo?.url) problems.push('repo.path or repo.url: is required (normalize the plan with `overseer plan <file> --json`)');
   if (!Array.isArray(plan.items) || plan.items.length === 0) problems.push('items: a plan needs at least one item');
   for (const [i, it] of (plan.items ?? []).entries()) {
     if (typeof it.id !== 'string' || !ID_PATTERN.test(it.id)) problems.push(`items[${i}].id: must match [A-Za-z0-9._-]+`);
