@@ -11,6 +11,8 @@ import { createAgentActivities, createCoreActivities } from '../activities/index
 import type { RunnerOptions } from '../activities/agent/runner';
 import { workflowBundle } from './bundle';
 import { registerBuiltInWriteBacks } from '../activities/sync-handlers';
+import { createHostActivities } from '../activities/hosts';
+import { hostIdentity, hostTaskQueue } from '../common/hosts';
 
 export interface WorkerOptions {
   connection: NativeConnection;
@@ -28,12 +30,14 @@ export interface WorkerOptions {
   queues?: ('core' | 'agents')[];
   /** How soon workflow tasks cached on a dead worker move to a live one (SDK default 10s). */
   stickyQueueScheduleToStartTimeout?: string;
+  /** A worker host (`overseer worker --host`): it also polls its own queue `overseer-host/<name>`. */
+  host?: { name: string; workdir: string };
 }
 
 export async function createWorkers(opts: WorkerOptions): Promise<Worker[]> {
   registerBuiltInWriteBacks();
   const queues = opts.queues ?? ['core', 'agents'];
-  const identity = opts.identity ?? `overseer@${hostname()}:${process.pid}`;
+  const identity = opts.identity ?? (opts.host ? hostIdentity(opts.host.name, process.pid, opts.maxSessions ?? 4) : `overseer@${hostname()}:${process.pid}`);
   const workers: Worker[] = [];
   if (queues.includes('core')) {
     workers.push(
@@ -58,7 +62,7 @@ export async function createWorkers(opts: WorkerOptions): Promise<Worker[]> {
         connection: opts.connection,
         namespace: opts.namespace,
         taskQueue: AGENT_TASK_QUEUE,
-        activities: createAgentActivities(opts.runner),
+        activities: { ...createAgentActivities(opts.runner), ...(opts.host && createHostActivities(opts.host.name, opts.host.workdir)) },
         identity,
         maxConcurrentActivityTaskExecutions: opts.maxSessions ?? 4,
         maxHeartbeatThrottleInterval: '2s',
@@ -66,7 +70,22 @@ export async function createWorkers(opts: WorkerOptions): Promise<Worker[]> {
       }),
     );
   }
+  if (opts.host) workers.push(await createHostQueueWorker(opts, identity));
   return workers;
+}
+
+/** The host's own queue: every activity an item's worktree binds to it (git, gates, sessions). */
+async function createHostQueueWorker(opts: WorkerOptions, identity: string): Promise<Worker> {
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: hostTaskQueue(opts.host!.name),
+    activities: { ...createCoreActivities(opts.client), ...createAgentActivities(opts.runner), ...createHostActivities(opts.host!.name, opts.host!.workdir) },
+    identity,
+    maxConcurrentActivityTaskExecutions: (opts.maxSessions ?? 4) * 2,
+    maxHeartbeatThrottleInterval: '2s',
+    shutdownGraceTime: opts.shutdownGraceTime ?? '10s',
+  });
 }
 
 /** Runs the workers until they are shut down (SIGINT/SIGTERM are handled by the SDK's runtime). */

@@ -9,6 +9,10 @@ import { TASK_QUEUE, AGENT_TASK_QUEUE } from '../../common/ids';
 import { checkAgentCommand, formatAgentCheck } from '../agent-check';
 import { rememberDevServer } from '../dev-state';
 import { serveDashboard } from './dashboard';
+import { hostname } from 'node:os';
+import { checkWorkdir } from '../../activities/hosts';
+import { HOST_NAME_PATTERN, hostTaskQueue } from '../../common/hosts';
+import { UserError } from '../errors';
 
 function runnerEnv(): Record<string, string> | undefined {
   return process.env.OVERSEER_CLAUDE_CONFIG_DIR ? { CLAUDE_CONFIG_DIR: process.env.OVERSEER_CLAUDE_CONFIG_DIR } : undefined;
@@ -20,8 +24,9 @@ async function announceAgent(command: string): Promise<void> {
   (check.problem ? console.warn : console.log)(`${check.problem ? 'warning: ' : ''}${formatAgentCheck(check)}`);
 }
 
-export async function devCommand(opts: { port: string; uiPort: string; db: string; maxSessions: string; dashboardPort: string }): Promise<void> {
+export async function devCommand(opts: { port: string; uiPort: string; db: string; maxSessions: string; dashboardPort: string; worker?: boolean }): Promise<void> {
   const dev = await startDev({
+    worker: opts.worker !== false,
     port: Number(opts.port),
     uiPort: Number(opts.uiPort),
     db: opts.db,
@@ -39,14 +44,27 @@ export async function devCommand(opts: { port: string; uiPort: string; db: strin
     console.warn(`the dashboard did not start (${err.message}); the dev server and worker run without it`);
     return undefined;
   });
-  console.log(`Overseer worker polling task queues ${TASK_QUEUE} and ${AGENT_TASK_QUEUE}. Ctrl-C to stop.`);
+  if (opts.worker === false) console.log('No worker here (--no-worker): start them with `overseer worker --host <name>`. Ctrl-C to stop.');
+  else console.log(`Overseer worker polling task queues ${TASK_QUEUE} and ${AGENT_TASK_QUEUE}. Ctrl-C to stop.`);
   await dev.done;
   await dashboard?.close();
-  console.log('worker stopped; stopping the dev server');
+  console.log(`${opts.worker === false ? 'stopping' : 'worker stopped; stopping'} the dev server`);
   await dev.stop();
 }
 
-export async function workerCommand(opts: { maxSessions: string; queues: string; shutdownGrace: string; agentCommand: string }): Promise<void> {
+/** The host's name (`--host`, else the machine's hostname) and its workdir, checked before anything connects. */
+function workerHost(opts: { host?: string; workdir: string }): { name: string; workdir: string } {
+  const name = opts.host ?? hostname().split('.')[0].replace(/[^A-Za-z0-9._-]/g, '-');
+  if (!HOST_NAME_PATTERN.test(name)) throw new UserError(`--host ${JSON.stringify(name)}: a host name is letters, digits, ".", "_" and "-"`);
+  try {
+    return { name, workdir: checkWorkdir(opts.workdir) };
+  } catch (err) {
+    throw new UserError((err as Error).message);
+  }
+}
+
+export async function workerCommand(opts: { maxSessions: string; queues: string; shutdownGrace: string; agentCommand: string; host?: string; workdir: string }): Promise<void> {
+  const host = workerHost(opts);
   const cfg = connectConfig();
   const connection = await NativeConnection.connect(cfg.options as NativeConnectionOptions).catch((err: Error) => {
     throw new Error(`cannot reach the Temporal server at ${cfg.address} (${err.message.split('\n')[0]}). Start one with \`overseer dev\`, or set TEMPORAL_ADDRESS.`);
@@ -62,8 +80,9 @@ export async function workerCommand(opts: { maxSessions: string; queues: string;
     queues,
     shutdownGraceTime: opts.shutdownGrace,
     runner: { env: runnerEnv() },
+    host,
   });
-  console.log(`Overseer worker connected to ${cfg.address} (namespace ${cfg.namespace}); Ctrl-C to stop.`);
+  console.log(`Overseer worker host ${host.name} (workdir ${host.workdir}, queue ${hostTaskQueue(host.name)}) connected to ${cfg.address} (namespace ${cfg.namespace}); Ctrl-C to stop.`);
   await runWorkers(workers);
   await connection.close();
 }

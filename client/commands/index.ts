@@ -13,6 +13,7 @@ import { registerQueue } from './queue';
 import { registerInspect } from './inspect';
 import { registerDoctor } from './doctor';
 import { registerDashboard } from './dashboard';
+import { registerHosts } from './hosts';
 
 export function registerAll(program: Command): void {
   registerDev(program);
@@ -24,6 +25,7 @@ export function registerAll(program: Command): void {
   registerEpicControls(program);
   registerInspect(program);
   registerQueue(program);
+  registerHosts(program);
   registerDashboard(program);
   registerDoctor(program);
   registerDemo(program);
