@@ -15,7 +15,7 @@ export interface LsRemoteResult {
 }
 
 const AUTH_REFUSED =
-  /authentication failed|permission denied|could not read (username|password)|terminal prompts disabled|access denied|access rights|HTTP (error )?40[13]|returned error: 40[13]|invalid credentials|unauthorized|forbidden/i;
+  /authentication failed|permission denied|could not read (username|password)|terminal prompts disabled|access denied|HTTP (error )?40[13]|returned error: 40[13]|invalid credentials|unauthorized|forbidden/i;
 
 /** Runs `git ls-remote --heads <url>` without prompts; never throws. */
 export function lsRemote(url: string, timeoutMs = 30_000): Promise<LsRemoteResult> {

@@ -100,6 +100,8 @@ describe('repo.url: checked with git ls-remote before the epic starts', () => {
     assert.match(msg, new RegExp(`^repo\\.url: cannot reach ${closed.replace(/\./g, '\\.')} \\(.*(refused|unable to connect).*\\)$`, 'i'));
     const missing = await problemOf(writePlan(''), { repoUrl: `${gitUrl.replace('project', 'nothing')}` });
     assert.match(missing, /^repo\.url: cannot reach git:\/\/127\.0\.0\.1:\d+\/nothing\.git \(.*not exported.*\)$/);
+    const noRepo = await problemOf(writePlan('repo:\n  url: file:///nonexistent/x.git\n'));
+    assert.equal(noRepo, "repo.url: cannot reach file:///nonexistent/x.git ('/nonexistent/x.git' does not appear to be a git repository)");
   });
 
   it('refused authentication says so and where credentials come from', async () => {
