@@ -7,6 +7,7 @@ import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs
 import os from 'node:os';
 import path from 'node:path';
 import { hostTaskQueue, type HostClaim } from '../common/hosts';
+import { commitAndPush, prepareRemoteWorktree, type RemoteWorktree, type RemoteWorktreeInput } from './remote-worktrees';
 
 export const DEFAULT_WORKDIR = path.join(os.homedir(), '.overseer', 'work');
 
@@ -37,5 +38,10 @@ export function createHostActivities(host: string, workdir: string) {
     async claimHost(): Promise<HostClaim> {
       return { host, taskQueue: hostTaskQueue(host), workdir };
     },
+    /** On the host's own queue: the item's worktree from this host's cache clone of the remote. */
+    async prepareRemoteWorktree(input: RemoteWorktreeInput): Promise<RemoteWorktree> {
+      return prepareRemoteWorktree(workdir, input);
+    },
+    commitAndPush,
   };
 }
