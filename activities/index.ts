@@ -4,6 +4,7 @@ import { heartbeat } from '@temporalio/activity';
 import { branchHasChanges, commitWorktree, findItemMerge, findMergedItems, prepareInspectionWorktree, prepareWorktree, removeWorktree } from './worktrees';
 import { mergeBranch, mergeStack } from './merge';
 import { runCommands } from './checks';
+import { councilPromptsCommit } from './role-prompts';
 import { createQueueActivities } from './queue-client';
 import { writeBack } from './sync';
 import { createAgentRunner, type RunnerOptions } from './agent/runner';
@@ -45,6 +46,7 @@ export function createCoreActivities(client: Client) {
     runGates: alive(runCommands),
     writeBack: alive(writeBack),
     enqueueMerge: alive(queue.enqueueMerge),
+    councilPromptsCommit: alive(councilPromptsCommit),
   };
 }
 

@@ -2,7 +2,7 @@
  * Recovery time after a worker is killed in the middle of an agent session: from the SIGKILL to the session
  * running again (the resumed CLI process started by a fresh worker), for a given session heartbeat timeout.
  *
- *   npx tsx bench/recovery.ts [--trials 3] [--heartbeat 5s]
+ *   npx tsx bench/recovery.ts [--trials 3] [--heartbeat 30s]   (default: the plan default, DEFAULT_SETTINGS.agent.heartbeatTimeout)
  *
  * The replacement worker is started right after the kill, as a supervisor (systemd, Kubernetes) would; what is
  * measured is how long Temporal takes to notice the silent worker and hand the session to the new one.
@@ -13,13 +13,15 @@ import { makeRepo } from '../test/helpers/repo';
 import { fakeAgent } from '../test/helpers/agent';
 import { item, smallPlan, startEpic } from '../test/helpers/epics';
 import { processesMatching, spawnWorker } from '../test/helpers/worker-child';
+import { DEFAULT_SETTINGS } from '../common/plan';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : dflt;
 };
 const trials = Number(arg('trials', '3'));
-const heartbeat = arg('heartbeat', '5s');
+const heartbeat = arg('heartbeat', DEFAULT_SETTINGS.agent.heartbeatTimeout);
+const retryInterval = arg('retry-interval', DEFAULT_SETTINGS.agent.retryInterval);
 
 const pids = (marker: string) => new Set(processesMatching(marker).map((l) => l.split(/\s+/)[0]));
 
@@ -31,7 +33,7 @@ try {
     const repo = makeRepo('recovery');
     const plan = smallPlan(`recovery-${t}`, repo, [item('long')], agent.command, {
       review: { enabled: false, maxRounds: 1 },
-      agent: { heartbeatTimeout: heartbeat, retryInterval: '100ms' },
+      agent: { heartbeatTimeout: heartbeat, retryInterval },
     });
     const workerEnv = { OVERSEER_CLAUDE_CONFIG_DIR: agent.configDir };
     const first = spawnWorker(env.address, workerEnv);
@@ -59,5 +61,5 @@ try {
 }
 samples.sort((a, b) => a - b);
 const median = samples[Math.floor(samples.length / 2)];
-console.log(`recovery after SIGKILL mid-session (agent heartbeatTimeout ${heartbeat}), ${trials} trials:`);
+console.log(`recovery after SIGKILL mid-session (agent heartbeatTimeout ${heartbeat}, retryInterval ${retryInterval}), ${trials} trials:`);
 console.log(`  kill → session running again: median ${(median / 1000).toFixed(2)} s, min ${(samples[0] / 1000).toFixed(2)} s, max ${(samples[samples.length - 1] / 1000).toFixed(2)} s`);

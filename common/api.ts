@@ -29,6 +29,8 @@ export interface BudgetRaise {
 }
 export const setBudgetUpdate = defineUpdate<BudgetView, [BudgetRaise]>('setBudget');
 export const budgetQuery = defineQuery<BudgetView>('budget');
+/** `approve` as an update: rejected (with the reason) unless the item waits for approval. */
+export const approveItemUpdate = defineUpdate<{ itemId: string; approvedBy: string }, [{ itemId: string; approvedBy?: string }]>('approveItem');
 /** Sent before cancelling an epic (`overseer cancel --keep-worktrees`); passed on to its items. */
 export const cancelOptionsSignal = defineSignal<[{ keepWorktrees: boolean }]>('cancelOptions');
 /** Internal: an item workflow reporting its state to the epic. */
@@ -46,6 +48,8 @@ export interface ItemBudget {
   itemUsd?: number;
 }
 export const itemBudgetSignal = defineSignal<[ItemBudget]>('budget');
+/** The epic (a run after continue-as-new) asks a child it did not start to report its status again. */
+export const reportStatusSignal = defineSignal<[]>('reportStatus');
 
 // Merge queue
 export const enqueueSignal = defineSignal<[MergeRequest]>('enqueue');

@@ -4,6 +4,9 @@
  */
 import { describeDagProblem, findDagProblems } from './dag';
 import { ID_PATTERN } from './ids';
+// The plan's checks must be the CLI's own (issue 11): zod is pure and deterministic, so the bundle may carry it.
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports
+import { normalizePlan, PlanError } from './plan-schema';
 import type { EpicPlan, WorkItem } from './plan';
 import type { ValidationReport } from './reports';
 import { isTerminal, type AnswerInput, type ItemOutcome, type ItemStatus } from './status';
@@ -124,11 +127,28 @@ export function followUpItems(followUps: ValidationReport['followUps'], epicId: 
   return added;
 }
 
-/** The same checks as the client's, without zod: a plan may come straight from `temporal workflow start`. */
+/**
+ * The checks of `overseer plan` (the same schema and messages: common/plan-schema.ts), for a plan that may come
+ * straight from `temporal workflow start --input-file`, plus what a normalized plan must have (repo.path, or repo.url for a remote).
+ */
 export function planProblems(plan: EpicPlan): string[] {
+  if (typeof plan !== 'object' || plan === null || Array.isArray(plan)) return ['plan: must be an object (the output of `overseer plan <file> --json`)'];
+  try {
+    normalizePlan(plan, { file: 'plan', defaultRepoPath: '.', resolvePath: (p) => p });
+  } catch (err) {
+    if (!(err instanceof PlanError)) throw err;
+    return [...(plan.repo?.path || plan.repo?.url ? [] : [REPO_PATH_REQUIRED]), ...err.problems];
+  }
+  return basicPlanProblems(plan);
+}
+
+const REPO_PATH_REQUIRED = 'repo.path: is required (normalize the plan with `overseer plan <file> --json`)';
+
+/** What a normalized plan needs beyond the schema (repo.path), and the item and DAG checks. */
+function basicPlanProblems(plan: EpicPlan): string[] {
   const problems: string[] = [];
   if (typeof plan.epicId !== 'string' || !ID_PATTERN.test(plan.epicId)) problems.push('epicId: must match [A-Za-z0-9._-]+');
-  if (!plan.repo?.path && !plan.repo?.url) problems.push('repo.path or repo.url: is required (normalize the plan with `overseer plan <file> --json`)');
+  if (!plan.repo?.path && !plan.repo?.url) problems.push(REPO_PATH_REQUIRED);
   if (!Array.isArray(plan.items) || plan.items.length === 0) problems.push('items: a plan needs at least one item');
   for (const [i, it] of (plan.items ?? []).entries()) {
     if (typeof it.id !== 'string' || !ID_PATTERN.test(it.id)) problems.push(`items[${i}].id: must match [A-Za-z0-9._-]+`);

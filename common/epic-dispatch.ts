@@ -77,6 +77,14 @@ export function waitingPhase(paused: boolean, p: Progress, running: number): Epi
   return p.allTerminal || (running === 0 && p.failed.length > 0) ? 'awaiting_human' : 'running';
 }
 
+/**
+ * How a finished epic ends: failed only when an item failed, or work is left undone behind one (blocked).
+ * Items a human cancelled or skipped are a human's decision, not a failure.
+ */
+export function finalPhase(items: readonly WorkItem[], statuses: Statuses): 'completed' | 'failed' {
+  return items.some((it) => ['failed', 'blocked'].includes(statuses[it.id].state)) ? 'failed' : 'completed';
+}
+
 /** Every item merged, done or skipped. */
 export function allGood(items: readonly WorkItem[], statuses: Statuses): boolean {
   return items.every((it) => ['merged', 'done', 'skipped'].includes(statuses[it.id].state));

@@ -277,7 +277,8 @@ function mergeSettings(s: PlanFile['settings']): EpicSettings {
 /** `repo.url` plans name a remote and no local path; the others resolve their path as they always did. */
 function planRepo(repo: PlanFile['repo'], opts: NormalizeOptions): EpicPlan['repo'] {
   const targetBranch = repo?.targetBranch ?? 'main';
-  if (repo?.path !== undefined && repo.url !== undefined) throw new PlanError(opts.file, ['repo: give either repo.path (a local repository) or repo.url (a git remote), not both']);
+  // A normalized url plan carries `path: ''` (and comes back here when a workflow checks it).
+  if (repo?.path && repo.url !== undefined) throw new PlanError(opts.file, ['repo: give either repo.path (a local repository) or repo.url (a git remote), not both']);
   if (repo?.url !== undefined) return { path: '', url: repo.url, targetBranch };
   return { path: opts.resolvePath(repo?.path ?? opts.defaultRepoPath), targetBranch };
 }

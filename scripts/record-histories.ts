@@ -1,7 +1,8 @@
 /**
  * Records the histories of representative runs into test/histories/<scenario>/ for the replay test
  * (test/workflow/replay.test.ts): plain, question, review rejection, merge conflict, crash recovery, and the merge
- * queue's batches and bisection (its history alone).
+ * queue's batches and bisection (its history alone), cancel,
+ * retry (right behind a cancel), skip, approval, validation rounds and continue-as-new (epic and item).
  *
  *   npx tsx scripts/record-histories.ts [scenario ...]
  *
@@ -13,13 +14,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { answerSignal } from '../common/api';
-import { epicWorkflowId } from '../common/ids';
+import { appendFileSync } from 'node:fs';
+import { answerSignal, approveSignal, cancelItemSignal, recheckSignal, retryItemSignal, skipItemSignal } from '../common/api';
+import { epicWorkflowId, itemWorkflowId } from '../common/ids';
+import { queueId } from '../test/helpers/merge-queue';
+import { sh } from '../test/helpers/repo';
 import { startTestEnv, startWorkers } from '../test/helpers/temporal';
 import { makeRepo } from '../test/helpers/repo';
 import { fakeAgent, type Scenario } from '../test/helpers/agent';
 import { authPlan } from '../test/helpers/plans';
-import { smallPlan, startEpic, waitForItem } from '../test/helpers/epics';
+import { smallPlan, startEpic, waitFor, waitForItem } from '../test/helpers/epics';
 import { spawnWorker } from '../test/helpers/worker-child';
 import type { EpicPlan } from '../common/plan';
 
@@ -103,6 +107,63 @@ const scenarios: Record<string, Recorder> = {
 
 /** Scenarios whose epic and item histories are not kept: they record the merge queue's code paths only. */
 const QUEUE_ONLY = new Set(['merge-batches']);
+const NO_REVIEW = { review: { enabled: false, maxRounds: 1 } };
+/** Dev-server flags per scenario (continue-as-new needs a low suggestion threshold to happen in a short run). */
+const SERVER_ARGS: Record<string, string[]> = { 'continue-as-new': ['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=30'] };
+
+async function runCount(env: TestWorkflowEnvironment, workflowId: string): Promise<number> {
+  let n = 0;
+  for await (const _ of env.client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) n++;
+  return n;
+}
+
+Object.assign(scenarios, {
+  async cancel(env) {
+    const plan = small('rec-cancel', { items: { a: { implement: { delayMs: 60_000 } }, b: { implement: { delayMs: 2000 } } } }, [{ id: 'a' }, { id: 'b' }], NO_REVIEW);
+    return runEpic(env, plan, async () => {
+      await waitForItem(env, plan.epicId, 'a', ['running']);
+      await env.client.workflow.getHandle(epicWorkflowId(plan.epicId)).signal(cancelItemSignal, { itemId: 'a' });
+    });
+  },
+  async retry(env) {
+    const plan = small('rec-retry', { items: { a: { implement: { delayMs: 2000 } }, c: { implement: { delayMs: 6000 } } } }, [{ id: 'a' }, { id: 'c' }], NO_REVIEW);
+    return runEpic(env, plan, async () => {
+      await waitForItem(env, plan.epicId, 'a', ['running']);
+      const h = env.client.workflow.getHandle(epicWorkflowId(plan.epicId));
+      await h.signal(cancelItemSignal, { itemId: 'a' });
+      await h.signal(retryItemSignal, { itemId: 'a' });
+    });
+  },
+  async skip(env) {
+    const plan = small('rec-skip', { items: { a: { implement: { delayMs: 60_000 } } } }, [{ id: 'a' }, { id: 'b', dependsOn: ['a'] }], NO_REVIEW);
+    return runEpic(env, plan, async () => {
+      await waitForItem(env, plan.epicId, 'a', ['running']);
+      await env.client.workflow.getHandle(epicWorkflowId(plan.epicId)).signal(skipItemSignal, { itemId: 'a', reason: 'recorder skips it' });
+    });
+  },
+  async approval(env) {
+    const plan = small('rec-approval', {}, [{ id: 'a' }], { ...NO_REVIEW, approval: 'before-merge' });
+    return runEpic(env, plan, async () => {
+      const h = env.client.workflow.getHandle(epicWorkflowId(plan.epicId));
+      await waitForItem(env, plan.epicId, 'a', ['approved'], (s) => /waiting for a human/.test(s.detail ?? ''));
+      await h.signal(approveSignal, { itemId: 'a', approvedBy: 'recorder' });
+    });
+  },
+  async validation(env) {
+    const plan = small('rec-validation', { defaults: { validate: { verdicts: ['needs_work', 'approved'], followUps: [{ title: 'Document it' }] } } }, [{ id: 'a' }], { ...NO_REVIEW, validation: { enabled: true, maxRounds: 3 } });
+    return runEpic(env, plan);
+  },
+  async 'continue-as-new'(env) {
+    // The epic continues-as-new as items report; the item continues-as-new while a dirty checkout holds its merge.
+    const plan = small('rec-can', {}, [{ id: 'a' }, { id: 'b' }], { ...NO_REVIEW, mergeHoldRetry: '1ms', maxParallel: 1 });
+    appendFileSync(path.join(plan.repo.path, 'README.md'), 'uncommitted\n');
+    return runEpic(env, plan, async () => {
+      await waitFor('item a to continue-as-new', async () => (await runCount(env, itemWorkflowId(plan.epicId, 'a'))) >= 2, 120_000);
+      sh(plan.repo.path, 'commit', '-q', '-am', 'the user commits');
+      await env.client.workflow.getHandle(queueId(plan.repo.path)).signal(recheckSignal);
+    });
+  },
+} satisfies Record<string, Recorder>);
 
 async function save(env: TestWorkflowEnvironment, scenario: string, epicId: string): Promise<number> {
   const dir = path.join(OUT, scenario);
@@ -125,7 +186,7 @@ for (const name of wanted) {
   const record = scenarios[name];
   if (!record) throw new Error(`unknown scenario ${name}; known: ${Object.keys(scenarios).join(', ')}`);
   // One server per scenario, so each folder holds exactly that scenario's workflows (and its own merge queue).
-  const env = await startTestEnv();
+  const env = await startTestEnv(SERVER_ARGS[name]);
   const workers = name === 'crash-recovery' ? undefined : await startWorkers(env);
   try {
     const epicId = await record(env);

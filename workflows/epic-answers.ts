@@ -6,7 +6,7 @@
 import { ApplicationFailure, log, setHandler } from '@temporalio/workflow';
 import { answerQuestionUpdate, answerSignal } from '../common/api';
 import { answerRecipient, answerRefusal, questionOwner } from '../common/epic-commands';
-import { ANSWER_SHAPE, describe, isAnswer } from './messages';
+import { ANSWER_SHAPE, answeredByOf, describe, isAnswer, rejectUpdate } from './messages';
 import { childHandle, type EpicContext } from './epic-context';
 
 export function registerAnswers(ctx: EpicContext): void {
@@ -26,7 +26,7 @@ export function registerAnswers(ctx: EpicContext): void {
       const owner = questionOwner(ctx.items, ctx.statuses, a.questionId)!;
       const q = ctx.statuses[owner].pendingQuestion!;
       q.answer = a.answer;
-      q.answeredBy = a.answeredBy ?? 'unknown';
+      q.answeredBy = answeredByOf(a);
       q.answeredAt = Date.now();
       try {
         await childHandle(ctx, owner).signal(answerSignal, a);
@@ -41,9 +41,9 @@ export function registerAnswers(ctx: EpicContext): void {
     },
     {
       validator: (a) => {
-        if (!isAnswer(a)) throw new Error(ANSWER_SHAPE);
+        if (!isAnswer(a)) rejectUpdate(ANSWER_SHAPE);
         const why = answerRefusal(ctx.items, ctx.statuses, ctx.epicId, a);
-        if (why) throw new Error(why);
+        if (why) rejectUpdate(why);
       },
     },
   );

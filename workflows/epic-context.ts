@@ -25,6 +25,10 @@ export interface EpicCarry {
   followUps?: WorkItem[];
   /** The budget with its raises (only when the plan sets one). */
   budget?: EpicBudgetState;
+  /** Items whose stopped run may not have closed yet. */
+  closing?: Record<string, number>;
+  /** The target's commit at the epic's start: the council reads its instructions from it. */
+  rolePromptCommit?: string;
 }
 
 export interface EpicContext {
@@ -43,6 +47,8 @@ export interface EpicContext {
   statuses: Statuses;
   /** Run counter per item: reports and outcomes of an older run (superseded by a human) are ignored. */
   runs: Record<string, number>;
+  /** itemId → the run that was stopped (cancel, skip) and may still be closing; a retry starts after it closed. */
+  closing: Record<string, number>;
   startedAt: number;
   paused: boolean;
   phase: EpicPhase;
@@ -53,12 +59,14 @@ export interface EpicContext {
   /** What the search attributes show now (updated only when it changes). */
   shown: { phase?: EpicPhase; human: string };
   budget: EpicBudgetState;
+  rolePromptCommit?: string;
 }
 
 export function createEpicContext(planInput: EpicPlan, carry?: EpicCarry): EpicContext {
-  const plan: EpicPlan = { ...planInput, settings: withDefaultSettings(planInput.settings) };
-  const problems = planProblems(plan);
+  // Checked as given (the same rules and messages as `overseer plan`), before defaults fill anything in.
+  const problems = planProblems(planInput);
   if (problems.length) throw ApplicationFailure.nonRetryable(`invalid plan: ${problems.join('; ')}`, 'InvalidPlan');
+  const plan: EpicPlan = { ...planInput, settings: withDefaultSettings(planInput.settings) };
   const items = normalizeItems([...plan.items, ...(carry?.followUps ?? [])]);
   const statuses: Statuses = carry?.statuses ?? {};
   for (const it of items) statuses[it.id] ??= initialStatus(it);
@@ -75,6 +83,7 @@ export function createEpicContext(planInput: EpicPlan, carry?: EpicCarry): EpicC
     critical: criticalPathLengths(items),
     statuses,
     runs: carry?.runs ?? {},
+    closing: carry?.closing ?? {},
     startedAt: carry?.startedAt ?? Date.now(),
     paused,
     phase: paused ? 'paused' : 'running',
@@ -83,6 +92,7 @@ export function createEpicContext(planInput: EpicPlan, carry?: EpicCarry): EpicC
     dirty: true,
     shown: { human: '' },
     budget: createEpicBudget(plan.settings.budget, carry?.budget),
+    rolePromptCommit: carry?.rolePromptCommit,
   };
 }
 

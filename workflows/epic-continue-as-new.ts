@@ -9,15 +9,17 @@ import type { EpicCarry, EpicContext } from './epic-context';
 
 export async function continueAsNewNow(ctx: EpicContext): Promise<never> {
   await condition(allHandlersFinished);
-  const { statuses, runs, paused, startedAt, validationRounds, followUps } = ctx;
+  const { statuses, runs, closing, paused, startedAt, validationRounds, followUps } = ctx;
   // The type is spelled out: importing epicWorkflow here would make an import circle.
   return continueAsNew<(plan: EpicContext['planInput'], carry?: EpicCarry) => Promise<EpicResult>>(ctx.planInput, {
     statuses,
     runs,
+    closing,
     paused,
     startedAt,
     validationRounds,
     followUps,
     ...(hasBudget(ctx.budget) && { budget: ctx.budget }),
+    ...(ctx.rolePromptCommit && { rolePromptCommit: ctx.rolePromptCommit }),
   });
 }

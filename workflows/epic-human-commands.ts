@@ -1,6 +1,7 @@
 /** A human's commands to the epic: pause, resume, and retry, skip, cancel or approve one item. */
 import { log, setHandler } from '@temporalio/workflow';
 import {
+  approveItemUpdate,
   approveSignal,
   cancelItemSignal,
   cancelOptionsSignal,
@@ -11,8 +12,9 @@ import {
   skipItemSignal,
 } from '../common/api';
 import { cancelled, cancelPlan, canRetry, itemIdOf, retried, skipped, skipPlan, skipReason, type StopPlan } from '../common/epic-commands';
+import { awaitingApproval } from '../common/epic-dispatch';
 import type { ItemStatus } from '../common/status';
-import { describe } from './messages';
+import { describe, rejectUpdate } from './messages';
 import { stopChild } from './epic-children';
 import { childHandle, known, type EpicContext } from './epic-context';
 
@@ -47,22 +49,48 @@ export function registerCommands(ctx: EpicContext): void {
   setHandler(cancelOptionsSignal, (o) => {
     ctx.keepWorktrees = Boolean(o?.keepWorktrees);
   });
+  setHandler(
+    approveItemUpdate,
+    async (msg) => {
+      const itemId = itemIdOf(msg)!;
+      const approvedBy = typeof msg.approvedBy === 'string' && msg.approvedBy.trim() ? msg.approvedBy : 'unknown';
+      await childHandle(ctx, itemId).signal(itemApproveSignal, { approvedBy }).catch((err) => rejectUpdate(`item ${itemId} could not take the approval: ${describe(err)}`));
+      return { itemId, approvedBy };
+    },
+    {
+      validator: (msg) => {
+        const itemId = itemIdOf(msg);
+        if (!known(ctx, itemId)) rejectUpdate(`approveItem needs {"itemId": "<id>", "approvedBy"?: "<name>"} naming an item of epic ${ctx.epicId}`);
+        if (!waitsForApproval(ctx, itemId)) rejectUpdate(`item ${itemId} is ${ctx.statuses[itemId].state}, not waiting for approval`);
+      },
+    },
+  );
   setHandler(approveSignal, async (msg) => {
     const itemId = itemIdOf(msg);
     if (!known(ctx, itemId)) return log.warn(`approve: unknown item ${itemId}`);
+    if (!waitsForApproval(ctx, itemId)) return log.warn(`approve ignored: ${itemId} is ${ctx.statuses[itemId].state}, not waiting for approval`);
     const approvedBy = typeof msg?.approvedBy === 'string' ? msg.approvedBy : undefined;
     await childHandle(ctx, itemId).signal(itemApproveSignal, { approvedBy }).catch((err) => log.warn(`approve for ${itemId} not delivered: ${describe(err)}`));
   });
 }
 
-/** Skip or cancel: stop the live child, set the final status, and remove the worktree a failed item kept. */
+/** The item waits for a human's approval of its merge (`approval: before-merge`). */
+function waitsForApproval(ctx: EpicContext, itemId: string): boolean {
+  return awaitingApproval(ctx.items, ctx.statuses, ctx.settings.approval).some((it) => it.id === itemId);
+}
+
+/**
+ * Skip or cancel: stop the live child, set the final status, and remove the worktree a failed item kept. The
+ * status is final at once (before the child has stopped), so a retry right behind the cancel is taken.
+ */
 async function stopItem(ctx: EpicContext, itemId: string, plan: StopPlan | undefined, final: (s: ItemStatus) => ItemStatus): Promise<void> {
   if (!plan) return;
-  if (plan.stopChild) await stopChild(ctx, itemId);
+  const stopping = plan.stopChild ? stopChild(ctx, itemId) : undefined; // the run is superseded synchronously
   ctx.statuses[itemId] = final(ctx.statuses[itemId]);
+  ctx.dirty = true;
+  await stopping;
   // A failed item keeps its worktree for a retry; skipped or cancelled, nobody needs it (a running item cleans up when cancelled).
   if (plan.removeWorktree) {
     await ctx.core.removeWorktree({ repoPath: ctx.plan.repo.path, epicId: ctx.epicId, itemId, deleteBranch: false }).catch(() => undefined);
   }
-  ctx.dirty = true;
 }

@@ -1,7 +1,7 @@
 /** The epic's first and last steps: what an earlier run already merged, and the plan's source told of start and end. */
-import { allHandlersFinished, condition, log } from '@temporalio/workflow';
+import { allHandlersFinished, condition, log, patched } from '@temporalio/workflow';
 import { mergedEarlier } from '../common/epic-commands';
-import { allGood, epicResult } from '../common/epic-dispatch';
+import { epicResult, finalPhase } from '../common/epic-dispatch';
 import type { EpicResult } from '../common/status';
 import { describe } from './messages';
 import { updateSearchAttributes, type EpicContext } from './epic-context';
@@ -11,12 +11,13 @@ export async function start(ctx: EpicContext): Promise<void> {
   const { plan, epicId } = ctx;
   const merged = await ctx.core.findMergedItems({ repoPath: plan.repo.path, targetBranch: plan.repo.targetBranch, epicId });
   Object.assign(ctx.statuses, mergedEarlier(ctx.statuses, merged));
+  if (patched('fixed-council-prompts')) ctx.rolePromptCommit = await ctx.core.councilPromptsCommit({ repoPath: plan.repo.path, targetBranch: plan.repo.targetBranch });
   await sourceWriteBack(ctx, 'epic-started');
 }
 
-/** Every item is finished: the epic completes (all merged, done or skipped) or fails. */
+/** Every item is finished: the epic completes, or fails when an item failed. */
 export async function complete(ctx: EpicContext): Promise<EpicResult> {
-  ctx.phase = allGood(ctx.items, ctx.statuses) ? 'completed' : 'failed';
+  ctx.phase = finalPhase(ctx.items, ctx.statuses);
   updateSearchAttributes(ctx);
   await condition(allHandlersFinished);
   if (ctx.phase === 'completed') await sourceWriteBack(ctx, 'epic-completed');

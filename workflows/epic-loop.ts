@@ -16,6 +16,7 @@ export async function dispatchUntilDone(ctx: EpicContext): Promise<void> {
     if (!ctx.paused && !epicBudgetSpent(ctx.budget, totalCost(ctx.items, ctx.statuses))) {
       // In dispatch order, while fewer than `maxParallel` run (each start counts at once).
       for (const it of itemsToStart(ctx.items, ctx.critical, ctx.statuses, ctx.settings.phaseBarriers)) {
+        if (Object.hasOwn(ctx.closing, it.id)) continue; // retried before its cancelled run closed
         if (liveCount(ctx.items, ctx.statuses) >= ctx.settings.maxParallel) break;
         await startItem(ctx, it);
       }

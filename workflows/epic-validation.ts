@@ -46,6 +46,7 @@ async function runValidation(ctx: EpicContext): Promise<ValidationReport | undef
       repoPath: plan.repo.path,
       targetBranch: plan.repo.targetBranch,
       agent: settings.agent,
+      ...(ctx.rolePromptCommit && { rolePromptCommit: ctx.rolePromptCommit }),
       item: {
         id: '_validation',
         title: `Validate epic ${epicId}: ${plan.title}`,

@@ -6,10 +6,11 @@
  * for a human (`retryItem`, `skipItem`, `cancelItem`). Children report by signal to this workflow's id, so the
  * epic can continue-as-new without losing anything. The pieces are in epic-*.ts, the decisions in common/epic-*.ts.
  */
-import { isCancellation } from '@temporalio/workflow';
+import { isCancellation, patched } from '@temporalio/workflow';
 import type { EpicPlan } from '../common/plan';
 import type { EpicResult } from '../common/status';
 import { cancelItems } from './epic-cancel';
+import { reattachChildren } from './epic-children';
 import { createEpicContext, type EpicCarry } from './epic-context';
 import { dispatchUntilDone } from './epic-loop';
 import { registerEpicHandlers } from './epic-handlers';
@@ -23,6 +24,7 @@ export async function epicWorkflow(planInput: EpicPlan, carry?: EpicCarry): Prom
   registerEpicHandlers(ctx); // before the first await
   try {
     if (!carry) await start(ctx);
+    else if (patched('reattach-children')) await reattachChildren(ctx);
     for (;;) {
       await dispatchUntilDone(ctx);
       // Every item is done: the product manager checks the integrated result; follow-ups join the same DAG.

@@ -4,7 +4,9 @@ import { note, setState, type ItemContext } from './item-context';
 
 export async function awaitMergeApproval(ctx: ItemContext): Promise<void> {
   if (ctx.settings.approval !== 'before-merge' || ctx.approvedBy) return;
+  ctx.awaitingApproval = true;
   await setState(ctx, 'approved', 'waiting for a human to approve the merge (overseer approve)');
   await condition(() => ctx.approvedBy !== undefined);
+  ctx.awaitingApproval = false;
   note(ctx, `merge approved by ${ctx.approvedBy}`);
 }

@@ -9,6 +9,7 @@ import type { EpicSettings, WorkItem } from '../common/plan';
 import { OverseerAwaitingHuman, OverseerState } from '../common/search-attributes';
 import type { ItemState, ItemStatus, Question, SessionUsage } from '../common/status';
 import { agentActivities, coreActivities, gateActivities } from './activity-options';
+import { restore } from './item-continue-as-new';
 import type { ItemOutcome, ItemOutcomeState, WorkItemInput } from './item-types';
 
 const HISTORY_LIMIT = 40;
@@ -34,7 +35,10 @@ export interface ItemContext {
   mergeResults: Map<string, MergeResult>;
   /** requestId → why the queue holds it (shown in the status). */
   mergeHolds: Map<string, string>;
+  /** Who approved the merge of the code as it is now (cleared when a commit changes it). */
   approvedBy?: string;
+  /** The item waits for `approve` (only then is one accepted). */
+  awaitingApproval: boolean;
   keepWorktree: boolean;
   /** Cost already counted per agent session (a resumed session reports its running total). */
   sessionCosts: Map<string, number>;
@@ -47,9 +51,18 @@ export interface ItemContext {
   budgetSeq: number;
   questionSeq: number;
   mergeSeq: number;
+  /** The implementer's session and summary, carried when the item continues-as-new while its merge waits. */
+  implSession: string;
+  summary: string;
 }
 
 export function createItemContext(input: WorkItemInput): ItemContext {
+  const ctx = newItemContext(input);
+  if (input.resume) restore(ctx, input.resume);
+  return ctx;
+}
+
+function newItemContext(input: WorkItemInput): ItemContext {
   const { item, settings } = input;
   return {
     input,
@@ -78,6 +91,7 @@ export function createItemContext(input: WorkItemInput): ItemContext {
     questions: [],
     mergeResults: new Map(),
     mergeHolds: new Map(),
+    awaitingApproval: false,
     keepWorktree: false,
     sessionCosts: new Map(),
     sessionUsage: new Map(),
@@ -86,6 +100,8 @@ export function createItemContext(input: WorkItemInput): ItemContext {
     budgetSeq: 0,
     questionSeq: 0,
     mergeSeq: 0,
+    implSession: '',
+    summary: '',
   };
 }
 
@@ -113,7 +129,14 @@ function awaitingHuman(ctx: ItemContext): boolean {
   return Boolean(status.pendingQuestion) || (status.state === 'approved' && settings.approval === 'before-merge' && !ctx.approvedBy);
 }
 
-async function report(ctx: ItemContext): Promise<void> {
+/** New code after an approval: the approval no longer covers it and is asked again before the merge. */
+export function codeChanged(ctx: ItemContext, what: string): void {
+  if (!ctx.approvedBy) return;
+  note(ctx, `approval by ${ctx.approvedBy} cleared: ${what}`);
+  ctx.approvedBy = undefined;
+}
+
+export async function report(ctx: ItemContext): Promise<void> {
   try {
     await getExternalWorkflowHandle(ctx.input.epicWorkflowId).signal(itemUpdateSignal, {
       itemId: ctx.item.id,

@@ -2,6 +2,7 @@
 import type { GateRunResult } from '../activities/checks';
 import { parseDuration } from '../common/durations';
 import { safeComponent } from '../common/ids';
+import { shortTail } from './messages';
 import { gateFailurePrompt } from './prompts';
 import { note, setState, type ItemContext } from './item-context';
 import { fix, spendAttempt } from './item-implement';
@@ -24,9 +25,10 @@ export async function runGates(ctx: ItemContext): Promise<GateRunResult> {
 export async function gateLoop(ctx: ItemContext, implSession: string): Promise<string> {
   let g = await runGates(ctx);
   while (!g.passed) {
-    spendAttempt(ctx, `gate \`${g.command}\` keeps failing`, `${g.outputTail}\n(full log: ${g.logPath})`);
+    const tail = shortTail(g.outputTail); // only a short (redacted) tail goes into history
+    spendAttempt(ctx, `gate \`${g.command}\` keeps failing`, `${tail}\n(full log: ${g.logPath})`);
     await setState(ctx, 'running', `fixing gate failure: ${g.command}`);
-    implSession = await fix(ctx, gateFailurePrompt(g.command, g.outputTail, g.logPath), implSession, `${ctx.item.id}: fix gate ${g.command}`);
+    implSession = await fix(ctx, gateFailurePrompt(g.command, tail, g.logPath), implSession, `${ctx.item.id}: fix gate ${g.command}`);
     g = await runGates(ctx);
   }
   return implSession;

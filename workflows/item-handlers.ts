@@ -7,10 +7,11 @@ import {
   itemApproveSignal,
   itemStatusQuery,
   mergeResultSignal,
+  reportStatusSignal,
 } from '../common/api';
 import type { AnswerInput, Question } from '../common/status';
-import { ANSWER_SHAPE, isAnswer } from './messages';
-import type { ItemContext } from './item-context';
+import { ANSWER_SHAPE, answeredByOf, isAnswer, mergeResultProblem, rejectUpdate } from './messages';
+import { report, type ItemContext } from './item-context';
 
 export function registerItemHandlers(ctx: ItemContext): void {
   setHandler(answerSignal, (a) => {
@@ -24,10 +25,12 @@ export function registerItemHandlers(ctx: ItemContext): void {
   setHandler(answerQuestionUpdate, (a) => applyAnswer(ctx, a), {
     validator: (a) => {
       const why = answerRejection(ctx, a);
-      if (why) throw new Error(why);
+      if (why) rejectUpdate(why);
     },
   });
   setHandler(mergeResultSignal, (r) => {
+    const problem = mergeResultProblem(r);
+    if (problem) return log.warn(`mergeResult ignored: ${problem}`);
     if (r.outcome.status === 'held') {
       ctx.mergeHolds.set(r.requestId, r.outcome.reason);
       return;
@@ -35,11 +38,15 @@ export function registerItemHandlers(ctx: ItemContext): void {
     ctx.mergeResults.set(r.requestId, r);
   });
   setHandler(itemApproveSignal, (a) => {
-    ctx.approvedBy = a?.approvedBy ?? 'unknown';
+    // Only while the item waits for it: an approval given earlier would cover code nobody has seen.
+    if (!ctx.awaitingApproval) return log.warn(`approve ignored: item ${ctx.item.id} is ${ctx.status.state}, not waiting for approval`);
+    const by = (a as { approvedBy?: unknown } | null | undefined)?.approvedBy;
+    ctx.approvedBy = typeof by === 'string' && by.trim() ? by : 'unknown';
   });
   setHandler(cancelOptionsSignal, (o) => {
     ctx.keepWorktree = Boolean(o?.keepWorktrees);
   });
+  setHandler(reportStatusSignal, () => report(ctx));
   const { status } = ctx;
   setHandler(itemStatusQuery, () => ({ ...status, pendingQuestion: status.pendingQuestion ? { ...status.pendingQuestion } : undefined }));
 }
@@ -63,7 +70,7 @@ function answerRejection(ctx: ItemContext, a: AnswerInput): string | undefined {
 function applyAnswer(ctx: ItemContext, a: AnswerInput): Question {
   const q = findQuestion(ctx, a.questionId)!;
   q.answer = a.answer;
-  q.answeredBy = typeof a.answeredBy === 'string' && a.answeredBy.trim() ? a.answeredBy : 'unknown';
+  q.answeredBy = answeredByOf(a);
   q.answeredAt = Date.now();
   return { ...q };
 }

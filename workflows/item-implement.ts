@@ -11,7 +11,7 @@ import { round } from './messages';
 import { answerPrompt, CONTINUE_PROMPT, NO_ANSWER_PROMPT } from './prompts';
 import { sumUsage, type Usage } from '../common/usage';
 import { sessionBudget, sessionStopOf, waitForBudget, waitForUsageLimit } from './item-limits';
-import { note, setState, type ItemContext } from './item-context';
+import { codeChanged, note, setState, type ItemContext } from './item-context';
 import { ItemFailed } from './item-types';
 
 /**
@@ -56,6 +56,7 @@ function runSession(ctx: ItemContext, kind: SessionKind, instructions: string | 
     targetBranch: ctx.targetBranch,
     instructions,
     resumeSessionId: resume,
+    ...(ctx.input.rolePromptCommit && { rolePromptCommit: ctx.input.rolePromptCommit }),
     agent: maxBudgetUsd === undefined ? ctx.settings.agent : { ...ctx.settings.agent, maxBudgetUsd },
   });
 }
@@ -145,6 +146,7 @@ export async function ask(ctx: ItemContext, q: Pick<Question, 'kind' | 'question
 export async function commit(ctx: ItemContext, message: string, ensureAhead = false) {
   const c = await ctx.core.commitWorktree({ worktreePath: ctx.worktree, message, ensureAheadOf: ensureAhead ? ctx.targetBranch : undefined });
   if (c.committed) note(ctx, `committed ${c.commit.slice(0, 10)}: ${message}`);
+  if (c.committed) codeChanged(ctx, `new commit ${c.commit.slice(0, 10)}`);
   return c;
 }
 

@@ -3,10 +3,13 @@
  * resolution session (twice), then a human's `merge_conflict` question; a failing merge gate goes back to the
  * implementer. Ends with the merge commit in the status, or throws ItemFailed / ItemSkipped.
  */
-import { condition } from '@temporalio/workflow';
-import type { MergeOutcome } from '../common/merge';
+import { condition, workflowInfo } from '@temporalio/workflow';
+import type { MergeOutcome, MergeRequest } from '../common/merge';
+import { continueItemAsNew } from './item-continue-as-new';
+import { shortTail } from './messages';
 import { conflictPrompt, mergeGateFailurePrompt } from './prompts';
-import { note, setState, type ItemContext } from './item-context';
+import { codeChanged, note, setState, type ItemContext } from './item-context';
+import { awaitMergeApproval } from './item-approval';
 import { gateLoop } from './item-gates';
 import { ask, commit, fix, implement, spendAttempt } from './item-implement';
 import { ItemFailed, ItemSkipped } from './item-types';
@@ -14,10 +17,19 @@ import { ItemFailed, ItemSkipped } from './item-types';
 type Conflict = Extract<MergeOutcome, { status: 'conflict' }>;
 type GateFailed = Extract<MergeOutcome, { status: 'gate_failed' }>;
 
-export async function merge(ctx: ItemContext, implSession: string): Promise<void> {
+export async function merge(ctx: ItemContext, implSession: string, resumedRequest?: string): Promise<void> {
   let conflictRounds = 0;
+  let pending = resumedRequest; // a request an earlier run of this item queued (continue-as-new)
   for (;;) {
-    const outcome = await enqueueAndWait(ctx);
+    ctx.implSession = implSession;
+    let outcome: MergeOutcome;
+    if (pending) {
+      outcome = await waitForMerge(ctx, mergeRequest(ctx, pending), ctx.mergeHolds.get(pending));
+      pending = undefined;
+    } else {
+      await awaitMergeApproval(ctx); // asked again when the code changed since (conflict resolution, merge-gate fixes)
+      outcome = await enqueueAndWait(ctx);
+    }
     if (outcome.status === 'merged') {
       ctx.status.mergeCommit = outcome.commit;
       return;
@@ -40,14 +52,9 @@ export async function merge(ctx: ItemContext, implSession: string): Promise<void
   }
 }
 
-/** Queues the branch and waits for the queue's answer, showing why it is held; asks again should it be lost. */
-async function enqueueAndWait(ctx: ItemContext): Promise<MergeOutcome> {
-  const { info, settings, item, mergeResults, mergeHolds } = ctx;
-  ctx.mergeSeq++;
-  // The run id keeps a request of an earlier execution of the same item (the epic started again) from being
-  // answered with that execution's old result by a queue that remembers it.
-  const requestId = `${info.workflowId}@${info.runId}#${ctx.mergeSeq}`;
-  const request = {
+function mergeRequest(ctx: ItemContext, requestId: string): MergeRequest {
+  const { info, settings, item } = ctx;
+  return {
     requestId,
     epicId: ctx.epicId,
     itemId: item.id,
@@ -62,16 +69,35 @@ async function enqueueAndWait(ctx: ItemContext): Promise<MergeOutcome> {
     heartbeatTimeout: settings.heartbeatTimeout,
     ...(settings.mergeBatch && { mergeBatch: settings.mergeBatch.max }),
   };
+}
+
+/** Queues the branch and waits for the queue's answer. */
+async function enqueueAndWait(ctx: ItemContext): Promise<MergeOutcome> {
+  ctx.mergeSeq++;
+  // The run id keeps a request of an earlier execution of the same item (the epic started again) from being
+  // answered with that execution's old result by a queue that remembers it.
+  const request = mergeRequest(ctx, `${ctx.info.workflowId}@${ctx.info.runId}#${ctx.mergeSeq}`);
   await setState(ctx, 'merging', 'queued');
   await ctx.core.enqueueMerge(request);
-  // The queue answers by signal. Should it ever lose the request (reset, terminated), asking again is safe.
-  let shownHold: string | undefined;
+  return waitForMerge(ctx, request);
+}
+
+/**
+ * Waits for the queue's answer, showing why it is held (the status changes, and the epic hears, only when the
+ * reason does); asks again should the request be lost; continues-as-new when Temporal suggests it.
+ */
+async function waitForMerge(ctx: ItemContext, request: MergeRequest, shown?: string): Promise<MergeOutcome> {
+  const { mergeResults, mergeHolds } = ctx;
+  const { requestId } = request;
+  let shownHold = shown;
   while (!mergeResults.has(requestId)) {
-    const woke = await condition(() => mergeResults.has(requestId) || mergeHolds.get(requestId) !== shownHold, '10m');
+    const woke = await condition(() => mergeResults.has(requestId) || mergeHolds.get(requestId) !== shownHold || workflowInfo().continueAsNewSuggested, '10m');
     if (mergeResults.has(requestId)) break;
     if (mergeHolds.get(requestId) !== shownHold) {
       shownHold = mergeHolds.get(requestId);
       await setState(ctx, 'merging', `held: ${shownHold}`);
+    } else if (workflowInfo().continueAsNewSuggested) {
+      await continueItemAsNew(ctx, requestId, shownHold);
     } else if (!woke) await ctx.core.enqueueMerge(request);
   }
   return mergeResults.get(requestId)!.outcome;
@@ -83,6 +109,7 @@ async function resolveConflict(ctx: ItemContext, conflict: Conflict): Promise<bo
   const res = await implement(ctx, 'resolve-conflict', conflictPrompt(conflict.files, ctx.targetBranch));
   if (res.report.status === 'done') {
     await commit(ctx, `${ctx.item.id}: resolve conflicts with ${ctx.targetBranch}`);
+    codeChanged(ctx, `conflicts with ${ctx.targetBranch} resolved`); // the session may have committed the merge itself
     return true;
   }
   note(ctx, `conflict resolution failed: ${res.report.summary}`);
@@ -103,13 +130,15 @@ async function askAboutConflict(ctx: ItemContext, conflict: Conflict): Promise<v
   if (choice.startsWith('skip')) throw new ItemSkipped(`skipped by ${q.answeredBy} after a merge conflict`);
   if (choice.startsWith('abort')) throw new ItemFailed(`merge aborted by ${q.answeredBy} after a conflict`);
   await commit(ctx, `${ctx.item.id}: manual conflict resolution`);
+  codeChanged(ctx, `${q.answeredBy} resolved a conflict by hand`); // their own merge commit is new code too
 }
 
 /** A merge gate failed on the merged result: the implementer fixes it (an attempt), and the gates run again. */
 async function fixMergeGate(ctx: ItemContext, failed: GateFailed, implSession: string): Promise<string> {
-  spendAttempt(ctx, `merge gate \`${failed.gate}\` fails on the merged result:\n${failed.outputTail}`);
+  const tail = shortTail(failed.outputTail); // only a short (redacted) tail goes into history
+  spendAttempt(ctx, `merge gate \`${failed.gate}\` fails on the merged result:\n${tail}`);
   await setState(ctx, 'running', `fixing merge gate failure: ${failed.gate}`);
-  const prompt = mergeGateFailurePrompt(failed.gate, failed.outputTail, failed.logPath, ctx.targetBranch);
+  const prompt = mergeGateFailurePrompt(failed.gate, tail, failed.logPath, ctx.targetBranch);
   implSession = await fix(ctx, prompt, implSession, `${ctx.item.id}: fix merge gate ${failed.gate}`);
   return gateLoop(ctx, implSession);
 }

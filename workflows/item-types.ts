@@ -2,6 +2,7 @@
 import type { ItemBudget } from '../common/api';
 import type { EpicSettings, PlanSource, WorkItem } from '../common/plan';
 import type { Usage } from '../common/usage';
+import type { ItemResume } from './item-continue-as-new';
 
 export interface WorkItemInput {
   epicId: string;
@@ -18,8 +19,12 @@ export interface WorkItemInput {
   priorCostUsd?: number;
   /** Tokens used by earlier runs. */
   priorUsage?: Usage;
+  /** The target's commit at the epic's start: the council's instructions are read from it. */
+  rolePromptCommit?: string;
   /** What the item may spend when it starts (only when the plan sets a budget); the epic signals changes. */
   budget?: ItemBudget;
+  /** Set when this run continues an earlier one (continue-as-new while the merge waits). */
+  resume?: ItemResume;
 }
 
 export type { ItemOutcome, ItemOutcomeState } from '../common/status';

@@ -27,6 +27,11 @@ export async function workItemWorkflow(input: WorkItemInput): Promise<ItemOutcom
   registerItemHandlers(ctx); // before the first await
   registerBudgetHandler(ctx);
   try {
+    if (input.resume) {
+      // A run continued while its merge waited: go on waiting for the same request.
+      await merge(ctx, input.resume.implSession, input.resume.requestId);
+      return await finishMerged(ctx, ctx.summary);
+    }
     const mergedBefore = await prepare(ctx);
     if (mergedBefore) return mergedBefore;
 
@@ -39,6 +44,7 @@ export async function workItemWorkflow(input: WorkItemInput): Promise<ItemOutcom
     }
 
     await awaitMergeApproval(ctx);
+    ctx.summary = attempt.summary;
     await merge(ctx, verdict.implSession);
     return await finishMerged(ctx, attempt.summary);
   } catch (err) {

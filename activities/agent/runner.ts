@@ -21,6 +21,7 @@ import type { AgentCheckpoint, AgentRunInput, AgentRunResult, RunnerOptions, Ses
 import { git } from '../git-repo';
 import { crashPoint } from '../crash-points';
 import { prepareWorktree } from '../worktrees';
+import { readCouncilPrompt } from '../role-prompts';
 import { accountFile, defaultAccountStateDir, limitInForce, recordLimit } from './account-gate';
 import { usageOfResult } from '../../common/usage';
 import { usageLimitDetail, type UsageLimit } from '../../common/usage-limit';
@@ -103,7 +104,10 @@ export function createAgentRunner(options: RunnerOptions = {}) {
     await ensureWorktree(input);
     const previous = activityInfo().heartbeatDetails as AgentCheckpoint | undefined;
     await reapPrevious(previous, settings.killGraceMs);
-    const rolePrompt = (await loadRolePrompt(roleFor(input.kind, input.item.role), input.repoPath)).text;
+    const role = roleFor(input.kind, input.item.role);
+    // The council's instructions as the target had them when the epic started (a merged change cannot rewrite them).
+    const fixed = input.rolePromptCommit ? await readCouncilPrompt(role, input.repoPath, input.rolePromptCommit) : undefined;
+    const rolePrompt = (fixed ?? (await loadRolePrompt(role, input.repoPath))).text;
     const discardChanges = await readOnlyGuard(input);
 
     let { plan, resumedAfterInterruption } = sessionFor(input, previous);

@@ -18,6 +18,8 @@ export interface AgentRunInput {
   /** Continue this session (an answer, review findings) instead of starting a new one. */
   resumeSessionId?: string;
   agent: AgentSettings;
+  /** The target's commit at the epic's start: council roles (reviewer, tech lead, product manager) are read from it. */
+  rolePromptCommit?: string;
   /** `settings.env`: names of secret-looking worker variables the session gets anyway (with `agent.env`). */
   env?: string[];
 }

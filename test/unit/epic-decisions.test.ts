@@ -22,6 +22,7 @@ import {
 } from '../../common/epic-commands';
 import {
   allGood,
+  finalPhase,
   awaitingApproval,
   blockingChanges,
   epicResult,
@@ -98,6 +99,10 @@ describe('when the epic is done or waits for a human', () => {
   it('completes only when everything is merged, done or skipped', () => {
     assert.equal(allGood(items, statusesOf({ a: 'merged', b: 'skipped', c: 'done', d: 'merged' })), true);
     assert.equal(allGood(items, statusesOf({ a: 'merged', b: 'cancelled', c: 'done', d: 'merged' })), false);
+    // Issue 18: cancel one item, skip another: the epic completes; it fails only when an item failed or is left blocked.
+    assert.equal(finalPhase(items, statusesOf({ a: 'cancelled', b: 'skipped', c: 'done', d: 'merged' })), 'completed');
+    assert.equal(finalPhase(items, statusesOf({ a: 'failed', b: 'skipped', c: 'done', d: 'merged' })), 'failed');
+    assert.equal(finalPhase(items, statusesOf({ a: 'cancelled', b: 'blocked', c: 'done', d: 'merged' })), 'failed');
   });
 
   it('names what humans are asked for: open questions, failed items, merges to approve', () => {
@@ -203,7 +208,13 @@ describe('follow-ups and plan checks', () => {
   it('reports what is wrong with a plan', () => {
     const plan = (p: Partial<EpicPlan>) => ({ epicId: 'e', title: 't', repo: { path: '/r', targetBranch: 'main' }, items: [item('a')], ...p }) as EpicPlan;
     assert.deepEqual(planProblems(plan({})), []);
-    assert.deepEqual(planProblems(plan({ epicId: 'bad id' })), ['epicId: must match [A-Za-z0-9._-]+']);
+    assert.deepEqual(planProblems(plan({ epicId: 'bad id' })), ['epicId: may only contain letters, digits, ".", "_" and "-"']);
+    // The same rules and messages as `overseer plan`, durations included (a plan may come from `temporal workflow start`).
+    const held = planProblems(plan({ settings: { mergeHoldRetry: '30 seconds' } as EpicPlan['settings'] }));
+    assert.deepEqual(held, ['settings.mergeHoldRetry: must be a duration such as "30s", "5m", "2h" or "1d"']);
+    assert.deepEqual(planProblems(plan({ settings: { maxParalel: 3 } as unknown as EpicPlan['settings'] })), ['settings: unknown setting "maxParalel"']);
+    assert.deepEqual(planProblems(plan({ repo: undefined as unknown as EpicPlan['repo'] })), ['repo.path: is required (normalize the plan with `overseer plan <file> --json`)']);
+    assert.deepEqual(planProblems(null as unknown as EpicPlan), ['plan: must be an object (the output of `overseer plan <file> --json`)']);
     assert.deepEqual(planProblems(plan({ items: [] })), ['items: a plan needs at least one item']);
     assert.match(planProblems(plan({ items: [item('a', ['b']), item('b', ['a'])] })).join(), /dependency cycle/);
   });

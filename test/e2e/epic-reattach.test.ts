@@ -1,0 +1,49 @@
+/**
+ * Issue 11 point 9: after a continue-as-new the epic still sees the children earlier runs started. A child that
+ * is terminated behind the epic's back (no report, no result the new run could await) is found by the next run
+ * and shown as failed for a human, instead of `running` forever.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { epicWorkflowId, itemWorkflowId } from '../../common/ids';
+import { useTemporal } from '../helpers/temporal';
+import { makeRepo } from '../helpers/repo';
+import { fakeAgent } from '../helpers/agent';
+import { item, smallPlan, startEpic, waitFor, waitForItem } from '../helpers/epics';
+
+const SUGGEST_AT = 20;
+let env: TestWorkflowEnvironment;
+useTemporal((e) => (env = e), { serverArgs: ['--dynamic-config-value', `limit.historyCount.suggestContinueAsNew=${SUGGEST_AT}`] });
+
+async function runCount(workflowId: string): Promise<number> {
+  let n = 0;
+  for await (const _ of env.client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) n++;
+  return n;
+}
+
+describe('epic continue-as-new with live children', () => {
+  it('a child terminated after the epic continued-as-new shows as failed, not running forever', async () => {
+    const repo = makeRepo('reattach');
+    const agent = fakeAgent({ defaults: { implement: { delayMs: 120_000 } } });
+    const handle = await startEpic(env, smallPlan('reattach', repo, [item('a')], agent.command, { review: { enabled: false, maxRounds: 1 } }));
+    const epicWf = epicWorkflowId('reattach');
+    await waitForItem(env, 'reattach', 'a', ['running'], (s) => s.detail === 'implementing');
+    const wake = async () => {
+      await handle.signal('pause');
+      await handle.signal('resume');
+    };
+    await waitFor('the epic to continue-as-new', async () => (await wake(), (await runCount(epicWf)) >= 2), 60_000);
+    await env.client.workflow.getHandle(itemWorkflowId('reattach', 'a')).terminate('behind the epic\'s back');
+    // Wake the epic until a new run looks at its children.
+    const a = await waitFor('a to show as failed', async () => {
+      await wake();
+      const s = (await handle.query('status')) as { items: { state: string; detail?: string }[] };
+      return s.items[0].state === 'failed' ? s.items[0] : undefined;
+    }, 90_000);
+    assert.match(a.detail ?? '', /closed without reporting/);
+    await handle.signal('cancelItem', { itemId: 'a' });
+    const result = (await handle.result()) as { phase: string };
+    assert.equal(result.phase, 'completed');
+  });
+});

@@ -1,0 +1,72 @@
+/**
+ * An item continues-as-new while its merge waits (a hold can last a weekend: the queue tells it every retry
+ * interval), when Temporal suggests it. The next run picks up the same merge request where this one waited.
+ */
+import { allHandlersFinished, condition, continueAsNew } from '@temporalio/workflow';
+import type { Question, SessionUsage } from '../common/status';
+import type { ItemContext } from './item-context';
+import type { ItemOutcome, WorkItemInput } from './item-types';
+
+/** What the next run of an item needs to go on waiting for its merge. */
+export interface ItemResume {
+  status: ItemContext['status'];
+  worktree: string;
+  branch: string;
+  attemptsThisRun: number;
+  questions: Question[];
+  approvedBy?: string;
+  sessionCosts: [string, number][];
+  sessionUsage?: SessionUsage[];
+  budget?: ItemContext['budget'];
+  budgetBaseUsd?: number;
+  questionSeq: number;
+  mergeSeq: number;
+  implSession: string;
+  summary: string;
+  /** The request the queue has (its id names the first run; the queue answers this workflow id). */
+  requestId: string;
+  shownHold?: string;
+}
+
+export async function continueItemAsNew(ctx: ItemContext, requestId: string, shownHold: string | undefined): Promise<never> {
+  await condition(allHandlersFinished);
+  const resume: ItemResume = {
+    status: ctx.status,
+    worktree: ctx.worktree,
+    branch: ctx.branch,
+    attemptsThisRun: ctx.attemptsThisRun,
+    questions: ctx.questions,
+    approvedBy: ctx.approvedBy,
+    sessionCosts: [...ctx.sessionCosts],
+    sessionUsage: [...ctx.sessionUsage.values()],
+    budget: ctx.budget,
+    budgetBaseUsd: ctx.budgetBaseUsd,
+    questionSeq: ctx.questionSeq,
+    mergeSeq: ctx.mergeSeq,
+    implSession: ctx.implSession,
+    summary: ctx.summary,
+    requestId,
+    shownHold,
+  };
+  // The type is spelled out: importing workItemWorkflow here would make an import circle.
+  return continueAsNew<(input: WorkItemInput) => Promise<ItemOutcome>>({ ...ctx.input, resume });
+}
+
+/** The context of a run that continues an earlier one (called while the context is built, before the handlers). */
+export function restore(ctx: ItemContext, r: ItemResume): void {
+  Object.assign(ctx.status, r.status);
+  ctx.worktree = r.worktree;
+  ctx.branch = r.branch;
+  ctx.attemptsThisRun = r.attemptsThisRun;
+  ctx.questions.push(...r.questions);
+  ctx.approvedBy = r.approvedBy;
+  for (const [id, cost] of r.sessionCosts) ctx.sessionCosts.set(id, cost);
+  for (const u of r.sessionUsage ?? []) ctx.sessionUsage.set(u.sessionId, u);
+  if (r.budget) ctx.budget = r.budget;
+  if (r.budgetBaseUsd !== undefined) ctx.budgetBaseUsd = r.budgetBaseUsd;
+  ctx.questionSeq = r.questionSeq;
+  ctx.mergeSeq = r.mergeSeq;
+  ctx.implSession = r.implSession;
+  ctx.summary = r.summary;
+  if (r.shownHold !== undefined) ctx.mergeHolds.set(r.requestId, r.shownHold);
+}
