@@ -1,4 +1,5 @@
 /** Human-readable output of statuses and plans. */
+import { displayUrl } from '../common/remote-url';
 import type { EpicStatus, ItemStatus } from '../common/status';
 import type { EpicPlan } from '../common/plan';
 import { sourceLines } from './importers/describe-source';
@@ -37,7 +38,7 @@ export function formatStatus(st: EpicStatus): string {
 }
 
 export function formatPlan(plan: EpicPlan): string {
-  const lines = [`epic ${plan.epicId}: ${plan.title}`, `repo ${plan.repo.path} → ${plan.repo.targetBranch}`, `items (${plan.items.length}):`];
+  const lines = [`epic ${plan.epicId}: ${plan.title}`, `repo ${plan.repo.url !== undefined ? displayUrl(plan.repo.url) : plan.repo.path} → ${plan.repo.targetBranch}`, `items (${plan.items.length}):`];
   for (const it of plan.items) {
     const deps = it.dependsOn.length ? ` after ${it.dependsOn.join(', ')}` : '';
     const meta = [it.role && `role ${it.role}`, it.priority !== undefined && `P${it.priority}`, it.phase !== undefined && `phase ${it.phase}`, it.done && 'done']

@@ -1,6 +1,6 @@
 /**
  * Checks before an epic starts, so bad input starts nothing: the repository exists and is a git repository, the
- * target branch exists. Things that will not stop the run but deserve a word come back as notes.
+ * target branch exists (on a remote: `git ls-remote` reaches it, is let in and lists the branch). Things that will not stop the run but deserve a word come back as notes.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -8,9 +8,11 @@ import { simpleGit } from 'simple-git';
 import type { EpicPlan } from '../common/plan';
 import { PlanError } from '../common/plan-schema';
 import { sourceNotes } from './importers/describe-source';
+import { checkRemote } from './remote-check';
 
 export async function checkRepository(plan: EpicPlan): Promise<string[]> {
   const where = plan.source && 'file' in plan.source && plan.source.file ? plan.source.file : plan.epicId;
+  if (plan.repo.url !== undefined) return [...sourceNotes(plan), ...(await checkRemote({ ...plan, repo: { ...plan.repo, url: plan.repo.url } }, where))];
   const repo = plan.repo.path;
   if (!existsSync(repo)) throw new PlanError(where, [`repo.path: ${repo} does not exist`]);
   const g = simpleGit({ baseDir: repo });

@@ -129,7 +129,7 @@ export function followUpItems(followUps: ValidationReport['followUps'], epicId: 
 
 /**
  * The checks of `overseer plan` (the same schema and messages: common/plan-schema.ts), for a plan that may come
- * straight from `temporal workflow start --input-file`, plus what a normalized plan must have (repo.path).
+ * straight from `temporal workflow start --input-file`, plus what a normalized plan must have (repo.path, or repo.url for a remote).
  */
 export function planProblems(plan: EpicPlan): string[] {
   if (typeof plan !== 'object' || plan === null || Array.isArray(plan)) return ['plan: must be an object (the output of `overseer plan <file> --json`)'];
@@ -137,7 +137,7 @@ export function planProblems(plan: EpicPlan): string[] {
     normalizePlan(plan, { file: 'plan', defaultRepoPath: '.', resolvePath: (p) => p });
   } catch (err) {
     if (!(err instanceof PlanError)) throw err;
-    return [...(plan.repo?.path ? [] : [REPO_PATH_REQUIRED]), ...err.problems];
+    return [...(plan.repo?.path || plan.repo?.url ? [] : [REPO_PATH_REQUIRED]), ...err.problems];
   }
   return basicPlanProblems(plan);
 }
@@ -148,7 +148,7 @@ const REPO_PATH_REQUIRED = 'repo.path: is required (normalize the plan with `ove
 function basicPlanProblems(plan: EpicPlan): string[] {
   const problems: string[] = [];
   if (typeof plan.epicId !== 'string' || !ID_PATTERN.test(plan.epicId)) problems.push('epicId: must match [A-Za-z0-9._-]+');
-  if (!plan.repo?.path) problems.push(REPO_PATH_REQUIRED);
+  if (!plan.repo?.path && !plan.repo?.url) problems.push(REPO_PATH_REQUIRED);
   if (!Array.isArray(plan.items) || plan.items.length === 0) problems.push('items: a plan needs at least one item');
   for (const [i, it] of (plan.items ?? []).entries()) {
     if (typeof it.id !== 'string' || !ID_PATTERN.test(it.id)) problems.push(`items[${i}].id: must match [A-Za-z0-9._-]+`);

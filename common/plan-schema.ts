@@ -162,6 +162,11 @@ export const planFileSchema = z
     repo: z
       .object({
         path: z.string().optional().describe('The repository, relative to this file. Default: --repo, then the current directory.'),
+        url: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('A git remote (ssh://, https://, git://, file:// or a bare repository path) instead of a local path; workers keep their own clone.'),
         targetBranch: z.string().min(1).optional().describe('The branch items merge into. Default: main.'),
       })
       .strict()
@@ -285,6 +290,15 @@ function mergeSettings(s: PlanFile['settings']): EpicSettings {
   };
 }
 
+/** `repo.url` plans name a remote and no local path; the others resolve their path as they always did. */
+function planRepo(repo: PlanFile['repo'], opts: NormalizeOptions): EpicPlan['repo'] {
+  const targetBranch = repo?.targetBranch ?? 'main';
+  // A normalized url plan carries `path: ''` (and comes back here when a workflow checks it).
+  if (repo?.path && repo.url !== undefined) throw new PlanError(opts.file, ['repo: give either repo.path (a local repository) or repo.url (a git remote), not both']);
+  if (repo?.url !== undefined) return { path: '', url: repo.url, targetBranch };
+  return { path: opts.resolvePath(repo?.path ?? opts.defaultRepoPath), targetBranch };
+}
+
 /** Validates a parsed plan document and returns the normalized `EpicPlan`, or throws `PlanError`. */
 export function normalizePlan(raw: unknown, opts: NormalizeOptions): EpicPlan {
   const parsed = planFileSchema.safeParse(raw);
@@ -293,10 +307,7 @@ export function normalizePlan(raw: unknown, opts: NormalizeOptions): EpicPlan {
   const plan: EpicPlan = {
     epicId: p.epicId,
     title: p.title,
-    repo: {
-      path: opts.resolvePath(p.repo?.path ?? opts.defaultRepoPath),
-      targetBranch: p.repo?.targetBranch ?? 'main',
-    },
+    repo: planRepo(p.repo, opts),
     items: p.items.map((it) => ({
       id: it.id,
       title: it.title.trim(),

@@ -124,7 +124,8 @@ export type PlanSource =
 export interface EpicPlan {
   epicId: string;
   title: string;
-  repo: { path: string; targetBranch: string };
+  /** `url` (a git remote) plans have `path: ''`: every host works on its own clone of the remote. */
+  repo: { path: string; targetBranch: string; url?: string };
   items: WorkItem[];
   settings: EpicSettings;
   source?: PlanSource;

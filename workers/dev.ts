@@ -19,6 +19,8 @@ export interface DevOptions {
   namespace?: string;
   maxSessions?: number;
   runner?: RunnerOptions;
+  /** false: only the dev server (`overseer dev --no-worker`); workers run elsewhere. */
+  worker?: boolean;
   log?: (line: string) => void;
   /** This worker's build id in the `overseer` Worker Deployment (default: package version + workflow hash). */
   buildId?: string;
@@ -61,6 +63,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     if (cli.kind === 'download') throw new Error(INSTALL_HINT);
     throw new Error(`the Temporal dev server did not start on port ${opts.port} (${(err as Error).message.split('\n')[0]}). Is the port in use?`);
   }
+  if (opts.worker === false) return serverOnly(env, opts.port, opts.uiPort);
   const workers = await createWorkers({
     connection: env.nativeConnection,
     client: env.client,
@@ -80,6 +83,27 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     async stop() {
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
       await done.catch(() => undefined);
+      await env.teardown();
+    },
+  };
+}
+
+/** The dev server alone: it runs until SIGINT/SIGTERM or `stop()`. */
+function serverOnly(env: TestWorkflowEnvironment, port: number, uiPort: number): DevServer {
+  let release = () => {};
+  const done = new Promise<void>((resolve) => (release = resolve));
+  const onSignal = () => release();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return {
+    env,
+    address: `127.0.0.1:${port}`,
+    uiUrl: `http://localhost:${uiPort}`,
+    done,
+    async stop() {
+      release();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
       await env.teardown();
     },
   };

@@ -12,6 +12,8 @@ import type { RunnerOptions } from '../activities/agent/runner';
 import { workflowBundle } from './bundle';
 import { defaultBuildId, deploymentOptions, ensureCurrentVersion } from './versioning';
 import { registerBuiltInWriteBacks } from '../activities/sync-handlers';
+import { createHostActivities } from '../activities/hosts';
+import { hostIdentity, hostTaskQueue } from '../common/hosts';
 
 export interface WorkerOptions {
   connection: NativeConnection;
@@ -37,12 +39,14 @@ export interface WorkerOptions {
   promoteIfNone?: boolean;
   /** OpenTelemetry interceptors (workers/telemetry.ts tracingOptions), when tracing is on. */
   tracing?: Pick<SdkWorkerOptions, 'interceptors'>;
+  /** A worker host (`overseer worker --host`): it also polls its own queue `overseer-host/<name>`. */
+  host?: { name: string; workdir: string };
 }
 
 export async function createWorkers(opts: WorkerOptions): Promise<Worker[]> {
   registerBuiltInWriteBacks();
   const queues = opts.queues ?? ['core', 'agents'];
-  const identity = opts.identity ?? `overseer@${hostname()}:${process.pid}`;
+  const identity = opts.identity ?? (opts.host ? hostIdentity(opts.host.name, process.pid, opts.maxSessions ?? 4) : `overseer@${hostname()}:${process.pid}`);
   const workers: Worker[] = [];
   const buildId = opts.buildId ?? defaultBuildId();
   const workerDeploymentOptions = deploymentOptions(buildId);
@@ -71,7 +75,7 @@ export async function createWorkers(opts: WorkerOptions): Promise<Worker[]> {
         connection: opts.connection,
         namespace: opts.namespace,
         taskQueue: AGENT_TASK_QUEUE,
-        activities: createAgentActivities(opts.runner),
+        activities: { ...createAgentActivities(opts.runner), ...(opts.host && createHostActivities(opts.host.name, opts.host.workdir)) },
         identity,
         workerDeploymentOptions,
         ...opts.tracing,
@@ -85,7 +89,24 @@ export async function createWorkers(opts: WorkerOptions): Promise<Worker[]> {
     // The server knows the version once these workers poll (after run()), so this retries in the background.
     ensureCurrentVersion(opts.client, opts.namespace, buildId, identity, 120_000).catch((err: Error) => console.warn(err.message));
   }
+  if (opts.host) workers.push(await createHostQueueWorker(opts, identity, workerDeploymentOptions));
   return workers;
+}
+
+/** The host's own queue: every activity an item's worktree binds to it (git, gates, sessions). */
+async function createHostQueueWorker(opts: WorkerOptions, identity: string, workerDeploymentOptions: ReturnType<typeof deploymentOptions>): Promise<Worker> {
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: hostTaskQueue(opts.host!.name),
+    activities: { ...createCoreActivities(opts.client), ...createAgentActivities(opts.runner), ...createHostActivities(opts.host!.name, opts.host!.workdir) },
+    identity,
+    workerDeploymentOptions,
+    ...opts.tracing,
+    maxConcurrentActivityTaskExecutions: (opts.maxSessions ?? 4) * 2,
+    maxHeartbeatThrottleInterval: '2s',
+    shutdownGraceTime: opts.shutdownGraceTime ?? '10s',
+  });
 }
 
 /** Runs the workers until they are shut down (SIGINT/SIGTERM are handled by the SDK's runtime). */

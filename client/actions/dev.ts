@@ -11,6 +11,10 @@ import { rememberDevServer } from '../dev-state';
 import { serveDashboard } from './dashboard';
 import { installRuntime, tracingOptions } from '../../workers/telemetry';
 import { defaultBuildId, DEPLOYMENT_NAME } from '../../workers/versioning';
+import { hostname } from 'node:os';
+import { checkWorkdir } from '../../activities/hosts';
+import { HOST_NAME_PATTERN, hostTaskQueue } from '../../common/hosts';
+import { UserError } from '../errors';
 
 function runnerEnv(): Record<string, string> | undefined {
   return process.env.OVERSEER_CLAUDE_CONFIG_DIR ? { CLAUDE_CONFIG_DIR: process.env.OVERSEER_CLAUDE_CONFIG_DIR } : undefined;
@@ -24,8 +28,9 @@ async function announceAgent(command: string): Promise<void> {
 
 const portOf = (p: string | undefined): number | undefined => (p === undefined ? undefined : Number(p));
 
-export async function devCommand(opts: { port: string; uiPort: string; db: string; maxSessions: string; dashboardPort: string; buildId?: string; metricsPort?: string }): Promise<void> {
+export async function devCommand(opts: { port: string; uiPort: string; db: string; maxSessions: string; dashboardPort: string; buildId?: string; metricsPort?: string; worker?: boolean }): Promise<void> {
   const dev = await startDev({
+    worker: opts.worker !== false,
     buildId: opts.buildId,
     metricsPort: portOf(opts.metricsPort),
     port: Number(opts.port),
@@ -45,10 +50,11 @@ export async function devCommand(opts: { port: string; uiPort: string; db: strin
     console.warn(`the dashboard did not start (${err.message}); the dev server and worker run without it`);
     return undefined;
   });
-  console.log(`Overseer worker polling task queues ${TASK_QUEUE} and ${AGENT_TASK_QUEUE}. Ctrl-C to stop.`);
+  if (opts.worker === false) console.log('No worker here (--no-worker): start them with `overseer worker --host <name>`. Ctrl-C to stop.');
+  else console.log(`Overseer worker polling task queues ${TASK_QUEUE} and ${AGENT_TASK_QUEUE}. Ctrl-C to stop.`);
   await dev.done;
   await dashboard?.close();
-  console.log('worker stopped; stopping the dev server');
+  console.log(`${opts.worker === false ? 'stopping' : 'worker stopped; stopping'} the dev server`);
   await dev.stop();
 }
 
@@ -61,9 +67,23 @@ export interface WorkerCommandOptions {
   metricsPort?: string;
   metricsHost?: string;
   promote?: boolean;
+  host?: string;
+  workdir: string;
+}
+
+/** The host's name (`--host`, else the machine's hostname) and its workdir, checked before anything connects. */
+function workerHost(opts: { host?: string; workdir: string }): { name: string; workdir: string } {
+  const name = opts.host ?? hostname().split('.')[0].replace(/[^A-Za-z0-9._-]/g, '-');
+  if (!HOST_NAME_PATTERN.test(name)) throw new UserError(`--host ${JSON.stringify(name)}: a host name is letters, digits, ".", "_" and "-"`);
+  try {
+    return { name, workdir: checkWorkdir(opts.workdir) };
+  } catch (err) {
+    throw new UserError((err as Error).message);
+  }
 }
 
 export async function workerCommand(opts: WorkerCommandOptions): Promise<void> {
+  const host = workerHost(opts);
   installRuntime({ metricsPort: portOf(opts.metricsPort), metricsHost: opts.metricsHost });
   const cfg = connectConfig();
   const connection = await NativeConnection.connect(cfg.options as NativeConnectionOptions).catch((err: Error) => {
@@ -84,8 +104,9 @@ export async function workerCommand(opts: WorkerCommandOptions): Promise<void> {
     buildId,
     promoteIfNone: opts.promote !== false,
     tracing: await tracingOptions(),
+    host,
   });
-  console.log(`Overseer worker connected to ${cfg.address} (namespace ${cfg.namespace}), deployment ${DEPLOYMENT_NAME} build ${buildId}; Ctrl-C to stop.`);
+  console.log(`Overseer worker host ${host.name} (workdir ${host.workdir}, queue ${hostTaskQueue(host.name)}) connected to ${cfg.address} (namespace ${cfg.namespace}), deployment ${DEPLOYMENT_NAME} build ${buildId}; Ctrl-C to stop.`);
   if (opts.metricsPort !== undefined) console.log(`Metrics: http://${opts.metricsHost}:${opts.metricsPort}/metrics`);
   await runWorkers(workers);
   await connection.close();

@@ -10,6 +10,7 @@ import { mergedItems } from '../merged-items';
 import { livePollers } from '../workers-check';
 import { UserError } from '../errors';
 import { epicStaticDetails, summary } from '../../common/ui-details';
+import { displayUrl } from '../../common/remote-url';
 import { followEpic } from './status';
 
 /** Starts the epic; refuses (with a clear message) when the same epic is already running. */
@@ -40,6 +41,7 @@ export async function startEpic(client: Client, plan: EpicPlan): Promise<string>
 
 /** The items the target branch already has (merge commits with their trailer), when that is every item. */
 async function everythingMerged(plan: EpicPlan): Promise<Map<string, string> | undefined> {
+  if (plan.repo.url !== undefined) return undefined;
   const merged = await mergedItems(plan.repo.path, plan.repo.targetBranch, plan.epicId);
   const todo = plan.items.filter((it) => !it.done && !merged.has(it.id));
   return todo.length === 0 && merged.size > 0 ? merged : undefined;
@@ -59,6 +61,10 @@ export async function runCommand(source: string | undefined, opts: SourceOptions
   const plan = await loadPlan(source, opts);
   const notes = await checkRepository(plan);
   for (const n of notes) console.error(`note: ${n}`);
+  if (plan.repo.url !== undefined) {
+    // The remote checks out; running items on worker hosts' clones of it is not built yet (issue 12, points 2-4).
+    throw new UserError(`${displayUrl(plan.repo.url)} (${plan.repo.targetBranch}) checks out, but this version runs epics only on a local repository (repo.path / --repo); nothing started`);
+  }
   const merged = await everythingMerged(plan);
   if (merged) {
     console.log(`every item of epic ${plan.epicId} is already merged into ${plan.repo.targetBranch} (${plan.repo.path}); nothing to start.`);
@@ -69,7 +75,7 @@ export async function runCommand(source: string | undefined, opts: SourceOptions
   try {
     await warnWithoutWorkers(client);
     const workflowId = await startEpic(client, plan);
-    console.log(`started ${workflowId} (${plan.items.length} items on ${plan.repo.path} → ${plan.repo.targetBranch})`);
+    console.log(`started ${workflowId} (${plan.items.length} items on ${plan.repo.url !== undefined ? displayUrl(plan.repo.url) : plan.repo.path} → ${plan.repo.targetBranch})`);
     console.log(`Web UI: ${webUiLink(workflowId, namespace, webUiBase(address))}`);
     if (!opts.watch) {
       console.log(`follow it with \`overseer status ${plan.epicId} --watch\``);

@@ -14,6 +14,7 @@ import { registerInspect } from './inspect';
 import { registerDoctor } from './doctor';
 import { registerDashboard } from './dashboard';
 import { registerBudget } from './budget';
+import { registerHosts } from './hosts';
 
 export function registerAll(program: Command): void {
   registerDev(program);
@@ -25,6 +26,7 @@ export function registerAll(program: Command): void {
   registerEpicControls(program);
   registerInspect(program);
   registerQueue(program);
+  registerHosts(program);
   registerDashboard(program);
   registerBudget(program);
   registerDoctor(program);

@@ -4,6 +4,8 @@ import type { EpicPlan } from '../../common/plan';
 export interface SourceOptions {
   /** `--repo`: the repository the plan runs on (native plans may name their own). */
   repo?: string;
+  /** `--repo-url`: a git remote the plan runs on instead of a local repository (wins over the plan's own repo). */
+  repoUrl?: string;
   /** `--epic`: which epic of a multi-epic source (Beads). */
   epic?: string;
   /** `--session`: which ccw session when a `.workflow` folder has several. */

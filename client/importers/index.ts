@@ -12,8 +12,16 @@ import { IMPORTERS, importerFor } from './registry';
 
 export type { Importer, SourceKind, SourceOptions } from './importer';
 
-/** Loads and normalizes a plan from any supported source. */
+/** Loads and normalizes a plan from any supported source; `--repo-url` then names the remote it runs on. */
 export async function loadPlan(source: string | undefined, opts: SourceOptions = {}): Promise<EpicPlan> {
+  if (opts.repoUrl === undefined) return loadAnyPlan(source, opts);
+  if (opts.repo !== undefined) throw new PlanError('--repo-url', ['give either --repo (a local repository) or --repo-url (a git remote), not both']);
+  if (!opts.repoUrl.trim()) throw new PlanError('--repo-url', ['the URL is empty']);
+  const plan = await loadAnyPlan(source, opts);
+  return { ...plan, repo: { path: '', url: opts.repoUrl, targetBranch: plan.repo.targetBranch } };
+}
+
+async function loadAnyPlan(source: string | undefined, opts: SourceOptions): Promise<EpicPlan> {
   if (opts.ccw !== undefined) {
     const ccw = importerFor('ccw');
     if (!ccw) throw new PlanError('--ccw', ['reading claude-code-workflow sessions is not available']);

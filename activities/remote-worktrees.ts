@@ -1,0 +1,85 @@
+/**
+ * Item worktrees on a host, made from its cache clone of the remote (issue 12). The pushed item branch is the
+ * durable checkpoint: a host that takes an item over (its first host died) rebuilds the worktree from it, so no
+ * commit that reached the remote is lost and only work since the last push is redone. Idempotent.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { itemBranch, repoKey, safeComponent } from '../common/ids';
+import { git, GitCommandError, OVERSEER_IDENTITY } from './git-repo';
+import { ensureCacheClone, fetchRemote, pushItemBranch } from './remote-git';
+
+export interface RemoteWorktreeInput {
+  url: string;
+  epicId: string;
+  itemId: string;
+  targetBranch: string;
+}
+
+export interface RemoteWorktree {
+  clone: string;
+  worktreePath: string;
+  branch: string;
+  /** Where the branch starts: the pushed branch's tip when rebuilt, else the remote target's tip. */
+  baseCommit: string;
+  /** True when the branch came from the remote (a retry or a takeover), false when new from the target. */
+  fromPushedBranch: boolean;
+}
+
+export function remoteWorktreePath(workdir: string, url: string, epicId: string, itemId: string): string {
+  return path.join(workdir, 'worktrees', repoKey(url.replace(/\.git$/, '')), safeComponent(epicId), safeComponent(itemId));
+}
+
+async function tip(clone: string, ref: string): Promise<string | undefined> {
+  try {
+    return await git(clone).raw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+  } catch (err) {
+    if (err instanceof GitCommandError) return undefined;
+    throw err;
+  }
+}
+
+/** The worktree of an item on this host: reused if there, else rebuilt from the pushed branch, else new. */
+export async function prepareRemoteWorktree(workdir: string, input: RemoteWorktreeInput): Promise<RemoteWorktree> {
+  const clone = await ensureCacheClone(workdir, input.url);
+  const branch = itemBranch(input.epicId, input.itemId);
+  const worktreePath = remoteWorktreePath(workdir, input.url, input.epicId, input.itemId);
+  const pushed = await tip(clone, `refs/remotes/origin/${branch}`);
+  if (existsSync(path.join(worktreePath, '.git'))) {
+    const head = await git(worktreePath).raw(['rev-parse', 'HEAD']);
+    // The local worktree holds everything pushed (it pushed it), unless another host moved the branch on since.
+    if (!pushed || (await isAncestor(clone, pushed, head))) return { clone, worktreePath, branch, baseCommit: head, fromPushedBranch: Boolean(pushed) };
+  }
+  await git(clone).raw(['worktree', 'remove', '--force', worktreePath]).catch(() => undefined);
+  await rm(worktreePath, { recursive: true, force: true });
+  await git(clone).raw(['worktree', 'prune']);
+  await mkdir(path.dirname(worktreePath), { recursive: true });
+  const target = await tip(clone, `refs/remotes/origin/${input.targetBranch}`);
+  if (!pushed && !target) throw new Error(`branch "${input.targetBranch}" does not exist on ${input.url}`);
+  const base = pushed ?? target!;
+  await git(clone).raw(['worktree', 'add', '--quiet', '-B', branch, worktreePath, base]);
+  return { clone, worktreePath, branch, baseCommit: base, fromPushedBranch: Boolean(pushed) };
+}
+
+async function isAncestor(clone: string, sha: string, of: string): Promise<boolean> {
+  try {
+    await git(clone).raw(['merge-base', '--is-ancestor', sha, of]);
+    return true;
+  } catch (err) {
+    if (err instanceof GitCommandError && err.exitCode === 1) return false;
+    throw err;
+  }
+}
+
+/** Commits what the agent left (if anything) and pushes the branch: the checkpoint a takeover starts from. */
+export async function commitAndPush(input: { worktreePath: string; clone: string; branch: string; message: string }): Promise<{ commit: string; committed: boolean }> {
+  const g = git(input.worktreePath);
+  await g.raw(['add', '-A']);
+  const dirty = await g.raw(['diff', '--cached', '--quiet']).then(() => false, () => true);
+  if (dirty) await g.raw([...OVERSEER_IDENTITY, 'commit', '--quiet', '-m', input.message]);
+  const commit = await g.raw(['rev-parse', 'HEAD']);
+  await pushItemBranch(input.clone, input.branch, commit);
+  await fetchRemote(input.clone);
+  return { commit, committed: dirty };
+}
