@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { ItemStatus } from '../common/status';
 import type { ItemStatusExtras } from './inbox';
 import type { TranscriptTotals } from './transcript';
+import { formatTokens } from '../common/usage';
 
 export interface ItemView {
   epicId: string;
@@ -43,6 +44,13 @@ export function formatItemView(v: ItemView): string {
     lines.push('  transcripts:');
     s.transcripts.forEach((t, i) => lines.push(`    ${i + 1}. ${path.basename(t).replace(/-[0-9a-f-]{36}\.jsonl$/, '').padEnd(12)} ${t}`));
   }
+  if (s.sessions?.length) {
+    lines.push('  sessions:');
+    for (const x of s.sessions) lines.push(`    ${x.kind.padEnd(16)} ${x.sessionId}  $${x.usage.costUsd.toFixed(4)}  ${formatTokens(x.usage)}`);
+  }
+  if (s.usage && Object.keys(s.usage.byModel).length) {
+    lines.push('  by model:', ...Object.entries(s.usage.byModel).map(([m, u]) => `    ${m.padEnd(24)} $${u.costUsd.toFixed(4)}  ${formatTokens(u)}`));
+  }
   if (s.writeBackErrors?.length) lines.push('  write-back errors:', ...s.writeBackErrors.map((e) => `    ${e}`));
   if (s.history?.length) lines.push('  history:', ...s.history.map((h) => `    ${h.split('\n')[0].slice(0, 200)}`));
   if (v.nextCommands.length) lines.push('  next:', ...v.nextCommands.map((c) => `    $ ${c}`));
@@ -50,6 +58,8 @@ export function formatItemView(v: ItemView): string {
 }
 
 function tokens(v: ItemView): string {
+  const u = v.status.usage;
+  if (u) return `, tokens ${formatTokens(u)}`;
   const t = v.status.tokens;
   if (t) return `, tokens in ${t.input ?? 0} / out ${t.output ?? 0}`;
   if (v.totals && (v.totals.inputTokens || v.totals.outputTokens)) return `, tokens in ${v.totals.inputTokens} / out ${v.totals.outputTokens} (from the transcripts)`;

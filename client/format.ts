@@ -2,6 +2,16 @@
 import type { EpicStatus, ItemStatus } from '../common/status';
 import type { EpicPlan } from '../common/plan';
 import { sourceLines } from './importers/describe-source';
+import { formatTokens } from '../common/usage';
+import type { BudgetView } from '../common/status';
+
+/** "budget: $0.10 of $0.08 spent, $0.00 left (items: $0.05 each)" */
+export function formatBudget(b: BudgetView): string {
+  const limit = b.epicUsd !== undefined ? ` of $${b.epicUsd.toFixed(2)}` : '';
+  const left = b.remainingUsd !== undefined ? `, $${b.remainingUsd.toFixed(2)} left` : '';
+  const items = [b.itemUsd !== undefined && `$${b.itemUsd.toFixed(2)} each`, ...Object.entries(b.items ?? {}).map(([id, v]) => `${id} $${v.toFixed(2)}`)].filter(Boolean);
+  return `budget: $${b.spentUsd.toFixed(2)}${limit} spent${left}${items.length ? ` (items: ${items.join(', ')})` : ''}`;
+}
 
 function pad(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length);
@@ -15,6 +25,8 @@ export function formatItemLine(s: ItemStatus): string {
 
 export function formatStatus(st: EpicStatus): string {
   const lines = [`epic ${st.epicId}: ${st.title} — ${st.phase} (${st.repoPath} → ${st.targetBranch}, cost $${st.costUsd.toFixed(4)})`];
+  if (st.usage) lines.push(`  tokens: ${formatTokens(st.usage)}${Object.keys(st.usage.byModel).length ? ` (${Object.entries(st.usage.byModel).map(([m, u]) => `${m} $${u.costUsd.toFixed(4)}`).join(', ')})` : ''}`);
+  if (st.budget) lines.push(`  ${formatBudget(st.budget)}`);
   for (const item of st.items) {
     lines.push(`  ${formatItemLine(item)}`);
     // A failed item waits for a human: show the rest of why (a gate's output tail), not just its first line.

@@ -81,6 +81,17 @@ function approvalEntries(epicId: string, it: ItemStatus): InboxEntry[] {
 }
 
 function waitEntries(epicId: string, it: ItemStatus): InboxEntry[] {
+  if (it.state === 'waiting') {
+    const budget = (it.detail ?? '').startsWith('budget:');
+    return [{
+      kind: 'wait',
+      epicId,
+      itemId: it.itemId,
+      summary: `item ${it.itemId} waits (${budget ? 'budget' : 'usage limit'}): ${it.detail ?? ''}`,
+      details: budget ? [] : ['it resumes the same session by itself after the reset'],
+      commands: budget ? [`overseer budget ${epicId} --add <usd>`, `overseer budget ${epicId}`] : [`overseer status ${epicId} ${it.itemId}`],
+    }];
+  }
   const wait = (it as ItemStatus & ItemStatusExtras).wait;
   if (!wait) return [];
   const until = wait.until ? ` until ${new Date(wait.until).toISOString()}` : '';

@@ -21,6 +21,12 @@ export type ItemState =
   /** Already complete in the plan's source (closed Beads issue, completed ccw task); never run. */
   | 'done';
 
+/** Every item state (a hand-typed message is checked against it). */
+export const ITEM_STATES: readonly ItemState[] = [
+  'pending', 'ready', 'running', 'awaiting_answer', 'gating', 'in_review', 'approved', 'merging', 'merged',
+  'rejected', 'failed', 'blocked', 'skipped', 'cancelled', 'waiting', 'done',
+];
+
 /** States after which an item never runs again without a human (retry). */
 export const TERMINAL_STATES: readonly ItemState[] = ['merged', 'failed', 'blocked', 'skipped', 'cancelled', 'done'];
 /** States that let dependents start. */

@@ -1,6 +1,6 @@
 /** Small pure helpers of the workflows: message payload checks and error descriptions. */
 import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure } from '@temporalio/workflow';
-import type { AnswerInput } from '../common/status';
+import { ITEM_STATES, type AnswerInput, type ItemState } from '../common/status';
 
 export const ANSWER_SHAPE = 'an answer needs {"questionId": "<id>", "answer": "<text>", "answeredBy"?: "<name>"} (open questions: `overseer questions`, or the `questions` query of the epic)';
 
@@ -29,7 +29,6 @@ export function rejectUpdate(message: string): never {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isString = (v: unknown): v is string => typeof v === 'string';
-const ITEM_STATES = ['pending', 'ready', 'running', 'awaiting_answer', 'gating', 'in_review', 'approved', 'merging', 'merged', 'rejected', 'failed', 'blocked', 'skipped', 'cancelled', 'done'];
 
 /** Why a `mergeResult` signal (from the merge queue, or typed by hand) cannot be taken, or undefined. */
 export function mergeResultProblem(r: unknown): string | undefined {
@@ -49,7 +48,7 @@ export function mergeResultProblem(r: unknown): string | undefined {
 export function itemUpdateProblem(u: unknown): string | undefined {
   if (!isObject(u) || !isString(u.itemId) || typeof u.run !== 'number') return 'an item update needs {"itemId": "<id>", "run": <n>, "status": {...}}';
   const s = u.status;
-  if (!isObject(s) || !ITEM_STATES.includes(s.state as string)) return `item update for ${u.itemId}: status.state must be one of ${ITEM_STATES.join(', ')}`;
+  if (!isObject(s) || !ITEM_STATES.includes(s.state as ItemState)) return `item update for ${u.itemId}: status.state must be one of ${ITEM_STATES.join(', ')}`;
   if (s.pendingQuestion !== undefined && s.pendingQuestion !== null && !(isObject(s.pendingQuestion) && isString(s.pendingQuestion.questionId))) {
     return `item update for ${u.itemId}: status.pendingQuestion must be a question`;
   }

@@ -13,6 +13,7 @@ import { registerQueue } from './queue';
 import { registerInspect } from './inspect';
 import { registerDoctor } from './doctor';
 import { registerDashboard } from './dashboard';
+import { registerBudget } from './budget';
 
 export function registerAll(program: Command): void {
   registerDev(program);
@@ -25,6 +26,7 @@ export function registerAll(program: Command): void {
   registerInspect(program);
   registerQueue(program);
   registerDashboard(program);
+  registerBudget(program);
   registerDoctor(program);
   registerDemo(program);
 }

@@ -15,7 +15,7 @@ import type { EpicResult, EpicStatus } from '../../common/status';
 import { startTestEnv, startWorkers, type RunningWorkers } from '../helpers/temporal';
 import { makeRepo, merges, tempDir } from '../helpers/repo';
 import { fakeAgent } from '../helpers/agent';
-import { epicStatus, listWorkflowIds, smallPlan, startEpic, waitFor } from '../helpers/epics';
+import { epicStatus, listWorkflowIds, overseer, smallPlan, startEpic, waitFor } from '../helpers/epics';
 
 interface Start {
   t: number;
@@ -79,8 +79,21 @@ describe('budgets', () => {
     await refused({ set: 0.05 }, /lower than what the epic has already spent \(\$0\.10\)/);
     await refused({ add: -1 }, /greater than 0/);
     await refused({ add: 'lots' }, /number of USD/);
-    const raised = await handle.executeUpdate(setBudgetUpdate, { args: [{ add: 1 }] });
-    assert.equal(raised.epicUsd, 1.08);
+    // The same through the CLI: shown, refused with the reason, raised.
+    const shown = await overseer(env, 'budget', 'budget');
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, /budget: \$0\.10 of \$0\.08 spent, \$0\.00 left/);
+    const low = await overseer(env, 'budget', 'budget', '--set', '0.05');
+    assert.notEqual(low.code, 0);
+    assert.match(low.stderr, /budget not changed: budget \$0\.05 is lower than what the epic has already spent \(\$0\.10\)/);
+    const typo = await overseer(env, 'budget', 'budget', '--add', 'abc');
+    assert.match(typo.stderr, /--add takes a number of US dollars, got "abc"/);
+    const inbox = await overseer(env, 'inbox');
+    assert.match(inbox.stdout, /item b2 waits \(budget\): budget: /);
+    assert.match(inbox.stdout, /overseer budget budget --add <usd>/);
+    const raised = await overseer(env, 'budget', 'budget', '--add', '1');
+    assert.equal(raised.code, 0, raised.stderr);
+    assert.match(raised.stdout, /of \$1\.08 spent.*waiting items continue/);
 
     const result: EpicResult = await handle.result();
     assert.equal(result.phase, 'completed');
