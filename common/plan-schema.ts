@@ -176,7 +176,7 @@ export const planFileSchema = z
     settings: settingsSchema.optional().describe('How the epic runs; every setting has a default (`overseer plan` prints them).'),
     source: sourceSchema.optional().describe('Where the plan came from (set by importers; results are written back there).'),
     program: z
-      .object({ programId: z.string() })
+      .object({ programId: z.string().describe('The program id of the run (its workflow is program/<programId>).') })
       .strict()
       .optional()
       .describe('Set by `overseer run a.yaml b.yaml`: the program (several epics) this epic runs in; it reports merges to program/<programId>.'),
