@@ -10,7 +10,6 @@ import { OverseerAwaitingHuman, OverseerState } from '../common/search-attribute
 import type { ItemState, ItemStatus, Question, SessionUsage } from '../common/status';
 import { agentActivities, coreActivities, gateActivities } from './activity-options';
 import { showItemDetails } from './ui';
-import { restore } from './item-continue-as-new';
 import type { ItemOutcome, ItemOutcomeState, WorkItemInput } from './item-types';
 
 const HISTORY_LIMIT = 40;
@@ -57,13 +56,8 @@ export interface ItemContext {
   summary: string;
 }
 
+/** A new item's context (a run that continues an earlier one is then restored: item-continue-as-new.ts). */
 export function createItemContext(input: WorkItemInput): ItemContext {
-  const ctx = newItemContext(input);
-  if (input.resume) restore(ctx, input.resume);
-  return ctx;
-}
-
-function newItemContext(input: WorkItemInput): ItemContext {
   const { item, settings } = input;
   return {
     input,

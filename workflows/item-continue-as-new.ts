@@ -3,30 +3,9 @@
  * interval), when Temporal suggests it. The next run picks up the same merge request where this one waited.
  */
 import { allHandlersFinished, condition, continueAsNew } from '@temporalio/workflow';
-import type { Question, SessionUsage } from '../common/status';
 import type { ItemContext } from './item-context';
-import type { ItemOutcome, WorkItemInput } from './item-types';
+import type { ItemOutcome, ItemResume, WorkItemInput } from './item-types';
 
-/** What the next run of an item needs to go on waiting for its merge. */
-export interface ItemResume {
-  status: ItemContext['status'];
-  worktree: string;
-  branch: string;
-  attemptsThisRun: number;
-  questions: Question[];
-  approvedBy?: string;
-  sessionCosts: [string, number][];
-  sessionUsage?: SessionUsage[];
-  budget?: ItemContext['budget'];
-  budgetBaseUsd?: number;
-  questionSeq: number;
-  mergeSeq: number;
-  implSession: string;
-  summary: string;
-  /** The request the queue has (its id names the first run; the queue answers this workflow id). */
-  requestId: string;
-  shownHold?: string;
-}
 
 export async function continueItemAsNew(ctx: ItemContext, requestId: string, shownHold: string | undefined): Promise<never> {
   await condition(allHandlersFinished);

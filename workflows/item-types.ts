@@ -2,7 +2,7 @@
 import type { ItemBudget } from '../common/api';
 import type { EpicSettings, PlanSource, WorkItem } from '../common/plan';
 import type { Usage } from '../common/usage';
-import type { ItemResume } from './item-continue-as-new';
+import type { ItemStatus, Question, SessionUsage } from '../common/status';
 
 export interface WorkItemInput {
   epicId: string;
@@ -33,3 +33,24 @@ export type { ItemOutcome, ItemOutcomeState } from '../common/status';
 export class ItemFailed extends Error {}
 /** Thrown when a human chose to skip the item (merge-conflict question). */
 export class ItemSkipped extends Error {}
+
+/** What the next run of an item needs to go on waiting for its merge. */
+export interface ItemResume {
+  status: ItemStatus;
+  worktree: string;
+  branch: string;
+  attemptsThisRun: number;
+  questions: Question[];
+  approvedBy?: string;
+  sessionCosts: [string, number][];
+  sessionUsage?: SessionUsage[];
+  budget?: ItemBudget;
+  budgetBaseUsd?: number;
+  questionSeq: number;
+  mergeSeq: number;
+  implSession: string;
+  summary: string;
+  /** The request the queue has (its id names the first run; the queue answers this workflow id). */
+  requestId: string;
+  shownHold?: string;
+}

@@ -10,6 +10,7 @@
 import { awaitMergeApproval } from './item-approval';
 import { finishEarly, finishMerged } from './item-cleanup';
 import { createItemContext } from './item-context';
+import { restore } from './item-continue-as-new';
 import { review } from './item-council';
 import { gateLoop } from './item-gates';
 import { registerItemHandlers } from './item-handlers';
@@ -24,6 +25,7 @@ export { ANSWER_SHAPE, describe, isAnswer } from './messages';
 
 export async function workItemWorkflow(input: WorkItemInput): Promise<ItemOutcome> {
   const ctx = createItemContext(input);
+  if (input.resume) restore(ctx, input.resume); // this run continues an earlier one (its merge waits)
   registerItemHandlers(ctx); // before the first await
   registerBudgetHandler(ctx);
   try {

@@ -212,7 +212,7 @@ describe('follow-ups and plan checks', () => {
     // The same rules and messages as `overseer plan`, durations included (a plan may come from `temporal workflow start`).
     const held = planProblems(plan({ settings: { mergeHoldRetry: '30 seconds' } as EpicPlan['settings'] }));
     assert.deepEqual(held, ['settings.mergeHoldRetry: must be a duration such as "30s", "5m", "2h" or "1d"']);
-    assert.deepEqual(planProblems(plan({ settings: { maxParalel: 3 } as unknown as EpicPlan['settings'] })), ['settings: unknown setting "maxParalel"']);
+    assert.deepEqual(planProblems(plan({ settings: { maxParalel: 3 } as unknown as EpicPlan['settings'] })), ['settings: unknown setting "maxParalel", did you mean "maxParallel"?']);
     assert.deepEqual(planProblems(plan({ repo: undefined as unknown as EpicPlan['repo'] })), ['repo.path: is required (normalize the plan with `overseer plan <file> --json`)']);
     assert.deepEqual(planProblems(null as unknown as EpicPlan), ['plan: must be an object (the output of `overseer plan <file> --json`)']);
     assert.deepEqual(planProblems(plan({ items: [] })), ['items: a plan needs at least one item']);
