@@ -31,9 +31,12 @@ if (!files.length) {
   console.error(`no test files in ${(args.length ? args : dirs).join(', ')}`);
   process.exit(1);
 }
+// Two test files at a time: they mostly wait on the dev server, git and timers, so two overlap well on two cores
+// (OVERSEER_TEST_CONCURRENCY=1 runs them one by one).
+const concurrency = process.env.OVERSEER_TEST_CONCURRENCY ?? '2';
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-timeout=600000', ...files],
+  ['--import', 'tsx', '--test', '--test-timeout=600000', `--test-concurrency=${concurrency}`, ...files],
   { stdio: 'inherit', env: { ...process.env, OVERSEER_TEST: '1' } },
 );
 process.exit(result.status ?? 1);

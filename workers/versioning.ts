@@ -51,15 +51,25 @@ export async function setCurrentBuild(client: Client, namespace: string, buildId
  * Makes `buildId` current when the deployment has no current version. The server learns of a version from its
  * pollers, so this retries for a while after the workers started polling. Returns the current build id.
  */
-export async function ensureCurrentVersion(client: Client, namespace: string, buildId: string, identity: string, timeoutMs = 30_000): Promise<string> {
+export async function ensureCurrentVersion(
+  client: Client,
+  namespace: string,
+  buildId: string,
+  identity: string,
+  timeoutMs = 30_000,
+  /** Stop trying once this says no (the workers stopped: their connection may be closed). */
+  keepTrying: () => boolean = () => true,
+): Promise<string | undefined> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const current = await currentBuildId(client, namespace);
-    if (current) return current;
+    if (!keepTrying()) return undefined;
     try {
+      const current = await currentBuildId(client, namespace);
+      if (current) return current;
       await setCurrentBuild(client, namespace, buildId, identity);
       return buildId;
     } catch (err) {
+      if (!keepTrying()) return undefined;
       if (Date.now() > deadline) throw new Error(`could not make build ${buildId} current in deployment ${DEPLOYMENT_NAME}: ${(err as Error).message}`);
       await new Promise((r) => setTimeout(r, 300));
     }

@@ -85,11 +85,13 @@ export async function createWorkers(opts: WorkerOptions): Promise<Worker[]> {
       }),
     );
   }
-  if (opts.promoteIfNone !== false) {
-    // The server knows the version once these workers poll (after run()), so this retries in the background.
-    ensureCurrentVersion(opts.client, opts.namespace, buildId, identity, 120_000).catch((err: Error) => console.warn(err.message));
-  }
   if (opts.host) workers.push(await createHostQueueWorker(opts, identity, workerDeploymentOptions));
+  if (opts.promoteIfNone !== false) {
+    // The server knows the version once these workers poll (after run()), so this retries in the background,
+    // for as long as the workers live.
+    const live = () => workers.every((w) => ['INITIALIZED', 'RUNNING'].includes(w.getState()));
+    ensureCurrentVersion(opts.client, opts.namespace, buildId, identity, 120_000, live).catch((err: Error) => console.warn(err.message));
+  }
   return workers;
 }
 

@@ -33,6 +33,7 @@ export async function mergeQueueWorkflow(input: MergeQueueInput): Promise<void> 
         results: [...q.results.values()],
         recent: q.recent,
         batch: batching ? q.batchState : undefined,
+        ...(q.holdSent.size && { holdSent: [...q.holdSent].filter(([id]) => q.waiting.some((w) => w.requestId === id)) }),
         continueAsNewAfter: input.continueAsNewAfter,
         idleTimeout: input.idleTimeout,
       });

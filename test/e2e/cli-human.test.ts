@@ -98,7 +98,8 @@ describe('overseer for a person at the terminal', () => {
       assert.match(st.stdout, /^item a of epic h-done: Item a$/m);
       assert.match(st.stdout, /^ {2}state: +merged/m);
       assert.match(st.stdout, /^ {2}attempts: +1$/m);
-      assert.match(st.stdout, /^ {2}cost: +\$\d+\.\d{4}, tokens in \d+ \/ out \d+/m);
+      assert.match(st.stdout, /^ {2}cost: +\$\d+\.\d{4}, tokens [\d.]+k? in \/ \d+ out \/ \d+ cache read \/ \d+ cache write$/m);
+      assert.match(st.stdout, /^ {2}sessions:\n {4}implement +[0-9a-f-]{36} +\$\d+\.\d{4}/m);
       assert.match(st.stdout, /^ {2}merge commit: +[0-9a-f]{40}$/m);
       assert.match(st.stdout, /^ {2}transcripts:\n {4}1\. implement +\/.*implement-[0-9a-f-]{36}\.jsonl$/m);
       assert.match(st.stdout, /^ {2}history:\n/m);

@@ -22,6 +22,8 @@ export interface MergeQueueInput {
   results?: MergeResult[];
   recent?: MergeQueueStatus['recent'];
   batch?: BatchState;
+  /** The hold reason each waiting requester was last told (so a continue-as-new does not tell it again). */
+  holdSent?: [string, string][];
   /** Tests lower this to exercise continue-as-new; otherwise Temporal's suggestion decides. */
   continueAsNewAfter?: number;
   /** The queue ends after this long with nothing to do; the next request starts it again. */
@@ -51,13 +53,14 @@ export class QueueCore {
   served = 0;
   sending = 0;
   /** Hold notices go out when the reason changes, not every retry interval (issue 11, point 4). */
-  private readonly holdSent = new Map<string, string>();
+  readonly holdSent: Map<string, string>;
 
   constructor(readonly input: MergeQueueInput) {
     this.waiting = [...(input.waiting ?? [])];
     this.results = new Map((input.results ?? []).map((r) => [r.requestId, r]));
     this.recent = [...(input.recent ?? [])];
     this.batchState = input.batch ?? { size: MAX_BATCH }; // capped by each batch's head
+    this.holdSent = new Map(input.holdSent ?? []);
   }
 
   registerHandlers(): void {
