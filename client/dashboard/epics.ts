@@ -23,6 +23,8 @@ export interface EpicSummary {
   costUsd: number;
   awaitingHuman: boolean;
   startedAt?: number;
+  /** The program (several epics in one run) that started it, if any. */
+  programId?: string;
 }
 
 /** A query that gives up after `ms` (a workflow with no live worker never answers). */
@@ -62,6 +64,7 @@ export async function listEpics(client: Client, limit = 100): Promise<EpicSummar
       costUsd: 0,
       awaitingHuman: Boolean(sa.get(OverseerAwaitingHuman)),
       startedAt: wf.startTime.getTime(),
+      ...(wf.parentExecution?.workflowId?.startsWith('program/') && { programId: wf.parentExecution.workflowId.slice('program/'.length) }),
     });
     if (rows.length >= limit) break;
   }

@@ -12,6 +12,7 @@ interface EpicRow {
   costUsd: number;
   awaitingHuman: boolean;
   startedAt?: number;
+  programId?: string;
 }
 
 function row(e: EpicRow): HTMLTableRowElement {
@@ -19,7 +20,13 @@ function row(e: EpicRow): HTMLTableRowElement {
   return h(
     'tr',
     { 'data-epic-id': e.epicId },
-    h('td', {}, h('a', { href: epicUrl }, e.epicId), e.title !== e.epicId ? h('div', { class: 'sub' }, e.title) : null),
+    h(
+      'td',
+      {},
+      h('a', { href: epicUrl }, e.epicId),
+      e.title !== e.epicId ? h('div', { class: 'sub' }, e.title) : null,
+      e.programId ? h('div', { class: 'sub', 'data-program-id': e.programId }, `program ${e.programId}`) : null,
+    ),
     h('td', {}, h('span', { class: `phase phase-${e.phase}` }, e.phase)),
     h(
       'td',

@@ -14,6 +14,7 @@ export const STATES: [string, string][] = [
   ['blocked', 'blocked'],
   ['skipped', 'skipped'],
   ['cancelled', 'cancelled'],
+  ['waiting', 'budget or usage limit'],
   ['done', 'done in source'],
 ];
 
