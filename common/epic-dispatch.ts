@@ -30,16 +30,17 @@ export function liveCount(items: readonly WorkItem[], statuses: Statuses): numbe
 
 /**
  * Dependents of failed or cancelled items are blocked; they unblock when the cause is retried or skipped.
+ * `held` names, per item, what else holds it back for good (another epic's items that can never merge).
  * Returns the statuses that change (to a fixed point: blocking passes down chains).
  */
-export function blockingChanges(items: readonly WorkItem[], statuses: Statuses): Statuses {
+export function blockingChanges(items: readonly WorkItem[], statuses: Statuses, held: Readonly<Record<string, string[]>> = {}): Statuses {
   const next: Statuses = { ...statuses };
   const changes: Statuses = {};
   for (let changed = true; changed; ) {
     changed = false;
     for (const it of items) {
       const s = next[it.id];
-      const holdingBack = it.dependsOn.filter((d) => Object.hasOwn(next, d) && ['failed', 'cancelled', 'blocked'].includes(next[d].state));
+      const holdingBack = [...it.dependsOn.filter((d) => Object.hasOwn(next, d) && ['failed', 'cancelled', 'blocked'].includes(next[d].state)), ...(held[it.id] ?? [])];
       if (s.state === 'pending' && holdingBack.length) {
         next[it.id] = changes[it.id] = { ...s, state: 'blocked', detail: `blocked by ${holdingBack.join(', ')}` };
         changed = true;

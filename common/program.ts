@@ -25,6 +25,14 @@ export interface EpicProgramState {
   received: Record<string, CrossEpicMerge>;
   /** Our items the program was told of. */
   reported: string[];
+  /** Epics of the program that ended without completing (their phase), keyed by epic id. */
+  ended?: Record<string, string>;
+}
+
+/** Program → epic: an epic that some of my items wait for ended without completing; what it left will never merge. */
+export interface EpicEnded {
+  epicId: string;
+  phase: string;
 }
 
 export interface ProgramInput {
@@ -44,6 +52,8 @@ export interface ProgramStatus {
 export const epicItemMergedSignal = defineSignal<[CrossEpicMerge]>('epicItemMerged');
 /** Program → epic: an item of another epic that some of my items wait for has merged. */
 export const externalDependencyMergedSignal = defineSignal<[CrossEpicMerge]>('externalDependencyMerged');
+/** Program → epic: an epic some of my items wait for ended without completing (failed, cancelled, lost). */
+export const externalEpicEndedSignal = defineSignal<[EpicEnded]>('externalEpicEnded');
 export const programStatusQuery = defineQuery<ProgramStatus>('programStatus');
 
 export function crossKey(epicId: string, itemId: string): string {
@@ -53,6 +63,25 @@ export function crossKey(epicId: string, itemId: string): string {
 /** The cross-epic dependencies of an item that have not merged yet. */
 export function crossEpicWaits(it: WorkItem, received: Readonly<Record<string, CrossEpicMerge>>): string[] {
   return (it.crossEpicDependsOn ?? []).filter((d) => !Object.hasOwn(received, d));
+}
+
+/**
+ * Items held back for good by the program: each one's cross-epic dependencies that can never merge now, because
+ * their epic ended without them (for `blockingChanges`; shown as `<epicId>/<itemId> (epic <epicId> cancelled)`).
+ */
+export function crossEpicHolds(items: readonly WorkItem[], state: Readonly<EpicProgramState>): Record<string, string[]> {
+  const holds: Record<string, string[]> = {};
+  const ended = state.ended ?? {};
+  for (const it of items) {
+    const never = crossEpicWaits(it, state.received).filter((d) => Object.hasOwn(ended, d.split('/')[0]));
+    if (never.length) holds[it.id] = never.map((d) => `${d} (epic ${d.split('/')[0]} ${ended[d.split('/')[0]]})`);
+  }
+  return holds;
+}
+
+/** Epics that wait for anything of `epicId` (the program tells them when it ends without completing). */
+export function epicsWaitingOn(epics: readonly EpicPlan[], epicId: string): string[] {
+  return epics.filter((e) => e.items.some((it) => it.crossEpicDependsOn?.some((d) => d.startsWith(`${epicId}/`)))).map((e) => e.epicId);
 }
 
 /** Which epics wait for `<epicId>/<itemId>` (the program signals each of them when it merges). */

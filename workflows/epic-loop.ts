@@ -5,6 +5,7 @@
 import { condition, workflowInfo } from '@temporalio/workflow';
 import { epicBudgetSpent } from '../common/budget';
 import { blockingChanges, humanAttentionKey, itemsToStart, liveCount, progress, totalCost, waitingPhase } from '../common/epic-dispatch';
+import { crossEpicHolds } from '../common/program';
 import { pushBudgets } from './epic-budget';
 import { startItem } from './epic-children';
 import { crossEpicReady, reportMerges } from './epic-program';
@@ -16,7 +17,7 @@ import { budgetHold, updateSearchAttributes, type EpicContext } from './epic-con
 
 export async function dispatchUntilDone(ctx: EpicContext): Promise<void> {
   for (;;) {
-    Object.assign(ctx.statuses, blockingChanges(ctx.items, ctx.statuses));
+    Object.assign(ctx.statuses, blockingChanges(ctx.items, ctx.statuses, crossEpicHolds(ctx.items, ctx.program)));
     if (!ctx.paused && !epicBudgetSpent(ctx.budget, totalCost(ctx.items, ctx.statuses))) {
       // In dispatch order, while fewer than `maxParallel` run (each start counts at once).
       for (const it of crossEpicReady(ctx, itemsToStart(ctx.items, ctx.critical, ctx.statuses, ctx.settings.phaseBarriers))) {

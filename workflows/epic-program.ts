@@ -1,11 +1,12 @@
 /**
  * The epic's side of a program (several epics in one run): items wait for other epics' items, the program tells
  * the epic when those merge (`externalDependencyMerged`), and the epic tells the program when its own merge
- * (`epicItemMerged`). Nothing here sends or waits for anything unless the plan has `program` set, so a single
+ * (`epicItemMerged`); an epic that ends without completing makes what waits for it blocked (`externalEpicEnded`).
+ * Nothing here sends or waits for anything unless the plan has `program` set, so a single
  * epic's history is exactly what it was.
  */
 import { getExternalWorkflowHandle, log, setHandler } from '@temporalio/workflow';
-import { crossEpicWaitChanges, crossEpicWaits, crossKey, epicItemMergedSignal, externalDependencyMergedSignal, handoffLines, programWorkflowId, withHandoffs, type CrossEpicMerge } from '../common/program';
+import { crossEpicWaitChanges, crossEpicWaits, crossKey, epicItemMergedSignal, externalDependencyMergedSignal, externalEpicEndedSignal, handoffLines, programWorkflowId, withHandoffs, type CrossEpicMerge } from '../common/program';
 import type { WorkItem } from '../common/plan';
 import { isSatisfying } from '../common/status';
 import { describe } from './messages';
@@ -19,6 +20,11 @@ export function registerProgramHandlers(ctx: EpicContext): void {
   setHandler(externalDependencyMergedSignal, (m) => {
     if (!isMerge(m)) return; // a hand-typed signal of the wrong shape
     ctx.program.received[crossKey(m.epicId, m.itemId)] = { epicId: m.epicId, itemId: m.itemId, mergeCommit: m.mergeCommit, summary: m.summary };
+    ctx.dirty = true;
+  });
+  setHandler(externalEpicEndedSignal, (e) => {
+    if (typeof e?.epicId !== 'string' || typeof e.phase !== 'string') return;
+    ctx.program.ended = { ...ctx.program.ended, [e.epicId]: e.phase };
     ctx.dirty = true;
   });
 }

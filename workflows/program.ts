@@ -2,12 +2,14 @@
  * programWorkflow (id `program/<programId>`): several epics in one run. It starts every epic as its own
  * `epicWorkflow` with today's id (`epic/<epicId>`, a child that outlives it: ABANDON), then routes cross-epic
  * dependency satisfaction: an epic reports each merged item (`epicItemMerged`), and every epic waiting for it
- * hears `externalDependencyMerged`. It ends when every epic has ended; its result is each epic's phase.
+ * hears `externalDependencyMerged`; when an epic ends without completing, every epic waiting for it hears
+ * `externalEpicEnded` and blocks what waited. It ends when every epic has ended; its result is each epic's phase.
  */
 import {
   ChildWorkflowCancellationType,
   condition,
   getExternalWorkflowHandle,
+  isCancellation,
   log,
   ParentClosePolicy,
   setHandler,
@@ -15,7 +17,7 @@ import {
   WorkflowIdReusePolicy,
 } from '@temporalio/workflow';
 import { epicWorkflowId, TASK_QUEUE } from '../common/ids';
-import { crossKey, dependentEpics, epicItemMergedSignal, externalDependencyMergedSignal, programStatusQuery, type CrossEpicMerge, type ProgramInput, type ProgramStatus } from '../common/program';
+import { crossKey, dependentEpics, epicItemMergedSignal, epicsWaitingOn, externalDependencyMergedSignal, externalEpicEndedSignal, programStatusQuery, type CrossEpicMerge, type ProgramInput, type ProgramStatus } from '../common/program';
 import { OverseerAwaitingHuman, OverseerEpic, OverseerState } from '../common/search-attributes';
 import type { EpicPhase, EpicResult } from '../common/status';
 import { describe } from './messages';
@@ -42,7 +44,7 @@ export async function programWorkflow(input: ProgramInput): Promise<ProgramResul
     epics: input.epics.map((e) => ({ epicId: e.epicId, workflowId: epicWorkflowId(e.epicId), phase: phases[e.epicId] })),
     merged,
   }));
-  const ended = input.epics.map((plan) => runEpic(plan, phases));
+  const ended = input.epics.map((plan) => runEpic(plan, phases).then(() => tellEnded(input, plan.epicId, phases[plan.epicId])));
   let allEnded = false;
   void Promise.all(ended).finally(() => (allEnded = true));
   await condition(() => input.epics.every((e) => phases[e.epicId] !== 'starting'));
@@ -75,7 +77,19 @@ async function runEpic(plan: ProgramInput['epics'][number], phases: Record<strin
     phases[plan.epicId] = ((await handle.result()) as EpicResult).phase;
   } catch (err) {
     log.warn(`epic ${plan.epicId} ended without a result: ${describe(err)}`);
-    phases[plan.epicId] = 'failed';
+    phases[plan.epicId] = isCancellation(err) ? 'cancelled' : 'failed';
+  }
+}
+
+/** An epic that ended without completing: every epic waiting for its items is told, and blocks what waits. */
+async function tellEnded(input: ProgramInput, epicId: string, phase: Phase): Promise<void> {
+  if (phase === 'completed') return;
+  for (const waiting of epicsWaitingOn(input.epics, epicId)) {
+    try {
+      await getExternalWorkflowHandle(epicWorkflowId(waiting)).signal(externalEpicEndedSignal, { epicId, phase: phase ?? 'lost' });
+    } catch (err) {
+      log.warn(`could not tell epic ${waiting} that ${epicId} ended ${phase}: ${describe(err)}`);
+    }
   }
 }
 

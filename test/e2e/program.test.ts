@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { itemStatusQuery } from '../../common/api';
-import { itemWorkflowId, TASK_QUEUE } from '../../common/ids';
+import { epicWorkflowId, itemWorkflowId, TASK_QUEUE } from '../../common/ids';
+import type { EpicResult } from '../../common/status';
 import { programWorkflowId } from '../../common/program';
 import { assembleProgram } from '../../client/program/assemble';
 import { loadPrograms } from '../../client/program/load';
@@ -19,7 +20,7 @@ import { useTemporal } from '../helpers/temporal';
 import { makeRepo, merges } from '../helpers/repo';
 import { fakeAgent } from '../helpers/agent';
 import { withAgent } from '../helpers/plans';
-import { overseer, smallPlan, startEpic } from '../helpers/epics';
+import { epicStatus, overseer, smallPlan, startEpic, waitForItem } from '../helpers/epics';
 import { beadsPair, programResult, seedExample, writePlans } from '../helpers/program';
 
 let env: TestWorkflowEnvironment;
@@ -89,6 +90,26 @@ describe('several epics in one run', () => {
     assert.deepEqual([...mergeOrder(apiRepo).keys()].sort(), ['sa-1', 'sa-2']);
     assert.deepEqual([...mergeOrder(repo).keys()].sort(), ['db-1', 'db-2', 'db-3']);
     assert.match(run.stdout, /dashboard-2r\/db-1 +pending .*waits for shared-api-2r\/sa-2/);
+  });
+
+  it('an epic cancelled mid-run ends the program\'s record as cancelled; what waited for it elsewhere is blocked, naming why', async () => {
+    const repo = makeRepo('program-cancel');
+    const agent = fakeAgent({ items: { 'sa-1': { implement: { delayMs: 60_000 } } } });
+    const specs = seedExample(repo).map((s) => ({ ...s, epicId: `${s.epicId}-c`, items: s.items.map((it) => ({ ...it, dependsOn: it.dependsOn?.map((d) => d.replace('shared-api/', 'shared-api-c/')) })) }));
+    const run = await overseer(env, 'run', ...writePlans(specs, agent.command), '--program', 'cancelled');
+    assert.equal(run.code, 0, run.stderr);
+    await waitForItem(env, 'shared-api-c', 'sa-1', ['running']);
+    const cancel = await overseer(env, 'cancel', 'shared-api-c');
+    assert.equal(cancel.code, 0, cancel.stdout + cancel.stderr);
+    const result = await programResult(env, 'cancelled');
+    assert.deepEqual(Object.fromEntries(result.epics.map((e) => [e.epicId, e.phase])), { 'shared-api-c': 'cancelled', 'dashboard-c': 'failed', 'mobile-app-c': 'failed' });
+    const mobile = await epicStatus(env, 'mobile-app-c'); // a closed workflow still answers
+    const states = Object.fromEntries(mobile.items.map((i) => [i.itemId, [i.state, i.detail]]));
+    assert.deepEqual(states['mb-1'], ['blocked', 'blocked by shared-api-c/sa-1 (epic shared-api-c cancelled)']);
+    assert.deepEqual(states['mb-2'], ['blocked', 'blocked by mb-1']);
+    const dashboard = (await env.client.workflow.getHandle(epicWorkflowId('dashboard-c')).result()) as EpicResult;
+    assert.deepEqual(dashboard.items.map((i) => [i.itemId, i.state]), [['db-1', 'blocked'], ['db-2', 'merged'], ['db-3', 'blocked']]);
+    assert.deepEqual([...mergeOrder(repo).keys()], ['db-2'], 'only what waited for nothing merged');
   });
 
   it('two Beads epics linked by a blocks edge run together in order; alone, the waiting child is left out as today', async () => {

@@ -38,6 +38,7 @@ import {
   type Statuses,
 } from '../../common/epic-dispatch';
 import type { EpicPlan, WorkItem } from '../../common/plan';
+import { crossEpicHolds } from '../../common/program';
 import type { ItemState, ItemStatus, Question } from '../../common/status';
 
 const item = (id: string, dependsOn: string[] = [], extra: Partial<WorkItem> = {}): WorkItem => ({ id, title: `title ${id}`, description: '', acceptance: [], dependsOn, files: [], ...extra });
@@ -82,6 +83,16 @@ describe('blocking', () => {
     const after = { ...s, ...changes, a: retried(s.a) };
     const unblocked = blockingChanges(items, after);
     assert.deepEqual([unblocked.b.state, unblocked.c.state], ['pending', 'pending']);
+  });
+
+  it('blocks, for good, what waits for another epic that ended without it; what it already got still counts', () => {
+    const x = [item('x', [], { crossEpicDependsOn: ['api/a1'] }), item('y', ['x']), item('z', [], { crossEpicDependsOn: ['api/a2'] })];
+    const program = { received: { 'api/a2': { epicId: 'api', itemId: 'a2' } }, reported: [], ended: { api: 'cancelled' } };
+    const holds = crossEpicHolds(x, program);
+    assert.deepEqual(holds, { x: ['api/a1 (epic api cancelled)'] });
+    const changes = blockingChanges(x, statusesOf({ x: 'pending', y: 'pending', z: 'pending' }), holds);
+    assert.deepEqual(Object.fromEntries(Object.entries(changes).map(([id, c]) => [id, c.detail])), { x: 'blocked by api/a1 (epic api cancelled)', y: 'blocked by x' });
+    assert.deepEqual(crossEpicHolds(x, { ...program, ended: {} }), {}, 'a live epic may still merge it');
   });
 });
 
