@@ -54,23 +54,29 @@ try {
   await env.client.workflow.execute('epicWorkflow', { workflowId: epicWorkflowId(plan.epicId), taskQueue: TASK_QUEUE, args: [plan] });
   const wall = performance.now() - t0;
   const byLabel = new Map<string, number[]>();
-  const lives: { start: number; end: number; agentStart: number; agentEnd: number }[] = [];
+  const lives: { start: number; end: number; agentStart: number; agentEnd: number; mergedAt: number; slotEnd: number }[] = [];
   for (const it of items) {
     const events = (await env.client.workflow.getHandle(itemWorkflowId(plan.epicId, it.id)).fetchHistory()).events ?? [];
     const st = steps(events);
+    if (it.id === 'o2') console.log('item o2, step by step (ms from its start):\n' + st.map((x) => `  ${String(x.start - ms(events[0])).padStart(5)} +${String(x.end - x.start).padStart(4)}  ${x.label}`).join('\n'));
     for (const s of st) byLabel.set(s.label, [...(byLabel.get(s.label) ?? []), s.end - s.start]);
     const agentSteps = st.filter((s) => /agent|session|claude/i.test(s.label));
-    lives.push({ start: ms(events[0]), end: ms(events[events.length - 1]), agentStart: agentSteps[0]?.start ?? 0, agentEnd: agentSteps[agentSteps.length - 1]?.end ?? 0 });
+    const end = ms(events[events.length - 1]);
+    const mergedAt = events.find((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'mergeResult');
+    // The slot is free once the item tells the epic it merged (its first report after the queue's answer).
+    const reported = mergedAt && events.find((e) => Number(e.eventId) > Number(mergedAt.eventId) && e.signalExternalWorkflowExecutionInitiatedEventAttributes);
+    lives.push({ start: ms(events[0]), end, agentStart: agentSteps[0]?.start ?? 0, agentEnd: agentSteps[agentSteps.length - 1]?.end ?? 0, mergedAt: mergedAt ? ms(mergedAt) : end, slotEnd: reported ? ms(reported) : end });
   }
   console.log(`${n}-item chain, instant simulated agent, review off: ${(wall / 1000).toFixed(1)} s wall, ${(wall / n / 1000).toFixed(2)} s per item`);
   console.log('median per item, by step (ms):');
   for (const [label, xs] of [...byLabel.entries()].sort((a, b) => median(b[1]) - median(a[1]))) console.log(`  ${String(median(xs)).padStart(6)}  ×${xs.length / n === 1 ? 1 : (xs.length / n).toFixed(1)}  ${label}`);
-  const slot = lives.map((l) => l.end - l.start - (l.agentEnd - l.agentStart));
-  const handoff = lives.slice(1).map((l, k) => l.agentStart - lives[k].end);
+  const slot = lives.map((l) => l.slotEnd - l.start - (l.agentEnd - l.agentStart));
+  const handoff = lives.slice(1).map((l, k) => l.agentStart - lives[k].mergedAt);
   const afterAgent = lives.map((l) => l.end - l.agentEnd);
   console.log(`item start → first agent session: median ${median(lives.map((l) => l.agentStart - l.start))} ms`);
   console.log(`last agent session → item completed (merged, cleaned up): median ${median(afterAgent)} ms`);
-  console.log(`slot time beyond the agent's sessions: median ${median(slot)} ms per item`);
+  console.log(`slot time beyond the agent's sessions (item start → its "merged" report, less the sessions): median ${median(slot)} ms per item`);
+  console.log(`"merged" report → item closed (cleanup, off the slot): median ${median(lives.map((l) => l.end - l.slotEnd))} ms`);
   // The merge queue's side of the wait: enqueue signal → merge activity scheduled → started → completed → reply sent.
   const { mergeQueueWorkflowId, repoKey } = await import('../common/ids');
   const { sh } = await import('../test/helpers/repo');
@@ -100,7 +106,7 @@ try {
     }
   }
   console.log('merge queue, median (ms): ' + Object.entries(gaps).map(([k, v]) => `${k} ${median(v)}`).join('; '));
-  console.log(`dependency's item completed → dependent's first agent session: median ${median(handoff)} ms`);
+  console.log(`dependency merged (the queue's answer reached it) → dependent's first agent session: median ${median(handoff)} ms`);
 } finally {
   await workers.stop();
   await env.teardown();

@@ -62,12 +62,12 @@ export function skipReason(msg: unknown): string | undefined {
 
 /** An item's report merged into what the epic knows. A field the item cleared is absent from the payload: clear it. */
 export function withReport(prev: ItemStatus, reported: ItemStatus): ItemStatus {
-  return { ...prev, ...reported, pendingQuestion: reported.pendingQuestion, detail: reported.detail, history: prev.history };
+  return { ...prev, ...reported, pendingQuestion: reported.pendingQuestion, detail: reported.detail, cleaningUp: reported.cleaningUp, history: prev.history };
 }
 
 /** The status after the child's outcome, or undefined when it changes nothing (already in that final state). */
 export function withOutcome(s: ItemStatus, outcome: ItemOutcome, now: number): ItemStatus | undefined {
-  if (isTerminal(s.state) && s.state === outcome.state) return undefined;
+  if (isTerminal(s.state) && s.state === outcome.state) return s.cleaningUp ? { ...s, cleaningUp: undefined } : undefined; // its workflow closed: clean
   return { ...s, state: outcome.state, mergeCommit: outcome.mergeCommit ?? s.mergeCommit, attempts: outcome.attempts, costUsd: outcome.costUsd, detail: outcome.error ?? s.detail, finishedAt: s.finishedAt ?? now, ...(outcome.summary && { summary: outcome.summary }) };
 }
 

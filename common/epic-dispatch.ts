@@ -67,7 +67,8 @@ export interface Progress {
 }
 
 export function progress(items: readonly WorkItem[], statuses: Statuses): Progress {
-  const allTerminal = items.every((it) => isTerminal(statuses[it.id].state));
+  // A merged item still cleaning up is not finished yet: the epic ends once its worktree is gone.
+  const allTerminal = items.every((it) => isTerminal(statuses[it.id].state) && !statuses[it.id].cleaningUp);
   const failed = items.filter((it) => statuses[it.id].state === 'failed').map((it) => it.id);
   return { allTerminal, failed, done: allTerminal && failed.length === 0 };
 }

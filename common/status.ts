@@ -89,6 +89,8 @@ export interface ItemStatus {
   transcripts?: string[];
   /** Failed write-backs to the plan source (never fail the item). */
   writeBackErrors?: string[];
+  /** Merged, and still removing its worktree and writing back: its slot is free, the epic does not finish yet. */
+  cleaningUp?: boolean;
   history?: string[];
 }
 

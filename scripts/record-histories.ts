@@ -2,7 +2,8 @@
  * Records the histories of representative runs into test/histories/<scenario>/ for the replay test
  * (test/workflow/replay.test.ts): plain, question, review rejection, merge conflict, crash recovery, and the merge
  * queue's batches and bisection (its history alone), cancel,
- * retry (right behind a cancel), skip, approval, validation rounds and continue-as-new (epic and item).
+ * retry (right behind a cancel), skip, approval, validation rounds, continue-as-new (epic and item), an item that
+ * reports its merge before cleaning up, and a program of three epics (one cancelled, what waits for it blocked).
  *
  *   npx tsx scripts/record-histories.ts [scenario ...]
  *
@@ -23,7 +24,8 @@ import { startTestEnv, startWorkers } from '../test/helpers/temporal';
 import { makeRepo } from '../test/helpers/repo';
 import { fakeAgent, type Scenario } from '../test/helpers/agent';
 import { authPlan } from '../test/helpers/plans';
-import { smallPlan, startEpic, waitFor, waitForItem } from '../test/helpers/epics';
+import { overseer, smallPlan, startEpic, waitFor, waitForItem } from '../test/helpers/epics';
+import { programResult, writePlans } from '../test/helpers/program';
 import { spawnWorker } from '../test/helpers/worker-child';
 import type { EpicPlan } from '../common/plan';
 
@@ -163,6 +165,27 @@ Object.assign(scenarios, {
       await env.client.workflow.getHandle(queueId(plan.repo.path)).signal(recheckSignal);
     });
   },
+  async 'merged-before-cleanup'(env) {
+    // The item reports `merged` before it cleans up; its dependent starts meanwhile.
+    const plan = small('rec-early', {}, [{ id: 'a' }, { id: 'b', dependsOn: ['a'] }], NO_REVIEW);
+    return runEpic(env, plan);
+  },
+  async program(env) {
+    // Three epics: web waits for api/a1 (merges), mob for api/a2, which never does: api is cancelled, mob blocked.
+    const repo = makeRepo('rec-program');
+    const agent = fakeAgent({ items: { a2: { implement: { delayMs: 60_000 } } } });
+    const specs = [
+      { epicId: 'rec-api', repo, items: [{ id: 'a1' }, { id: 'a2' }] },
+      { epicId: 'rec-web', repo, items: [{ id: 'w1', dependsOn: ['rec-api/a1'] }] },
+      { epicId: 'rec-mob', repo, items: [{ id: 'm1', dependsOn: ['rec-api/a2'] }] },
+    ];
+    const run = await overseer(env, 'run', ...writePlans(specs, agent.command), '--program', 'rec');
+    if (run.code !== 0) throw new Error(run.stderr);
+    await waitForItem(env, 'rec-web', 'w1', ['merged']);
+    await overseer(env, 'cancel', 'rec-api');
+    await programResult(env, 'rec');
+    return 'rec-';
+  },
 } satisfies Record<string, Recorder>);
 
 async function save(env: TestWorkflowEnvironment, scenario: string, epicId: string): Promise<number> {
@@ -171,7 +194,7 @@ async function save(env: TestWorkflowEnvironment, scenario: string, epicId: stri
   mkdirSync(dir, { recursive: true });
   let n = 0;
   for await (const wf of env.client.workflow.list()) {
-    if (!wf.workflowId.startsWith(`epic/${epicId}`) && !wf.workflowId.startsWith('merge-queue/')) continue;
+    if (!wf.workflowId.startsWith(`epic/${epicId}`) && !/^(merge-queue|program)\//.test(wf.workflowId)) continue;
     if (QUEUE_ONLY.has(scenario) && !wf.workflowId.startsWith('merge-queue/')) continue;
     const history = await env.client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
     const name = `${wf.workflowId.replace(/[^A-Za-z0-9._-]+/g, '_')}.${wf.runId.slice(0, 8)}.json`;

@@ -104,15 +104,17 @@ export async function startItem(ctx: EpicContext, it: WorkItem): Promise<void> {
  * without saying how it ended (terminated, timed out) is marked failed for a human.
  */
 export async function reattachChildren(ctx: EpicContext): Promise<void> {
-  const live = ctx.items.filter((it) => isLive(ctx.statuses[it.id]));
+  const live = ctx.items.filter((it) => isLive(ctx.statuses[it.id]) || ctx.statuses[it.id].cleaningUp);
   await Promise.all(
     live.map(async (it) => {
       try {
         await childHandle(ctx, it.id).signal(reportStatusSignal);
       } catch (err) {
-        if (!isLive(ctx.statuses[it.id])) return; // it reported its end meanwhile
-        ctx.statuses[it.id] = withChildError(ctx.statuses[it.id], false, `the item's workflow closed without reporting (${describe(err)})`, Date.now());
+        const s = ctx.statuses[it.id];
+        if (!isLive(s) && !s.cleaningUp) return; // it reported its end meanwhile
         ctx.dirty = true;
+        if (s.state === 'merged') ctx.statuses[it.id] = { ...s, cleaningUp: undefined }; // it closed after its merge
+        else ctx.statuses[it.id] = withChildError(ctx.statuses[it.id], false, `the item's workflow closed without reporting (${describe(err)})`, Date.now());
       }
     }),
   );

@@ -1,19 +1,46 @@
 /**
- * How an item ends: merged (worktree and branch removed), or cancelled, skipped or failed. Each cleans up
- * before it reports, because the epic may finish the moment the last item reports.
+ * How an item ends: merged (worktree and branch removed), or cancelled, skipped or failed. A merged item says so
+ * at once, `cleaningUp`, so the epic frees its slot and starts its dependents while it cleans up, and says it again
+ * when clean: the epic finishes only when no item is still cleaning up. The others clean up before they report.
  */
-import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, patched } from '@temporalio/workflow';
 import { describe } from './messages';
-import { outcome, setState, type ItemContext } from './item-context';
+import { note, outcome, setState, type ItemContext } from './item-context';
 import { ItemFailed, ItemSkipped, type ItemOutcome } from './item-types';
 import { writeBack } from './item-write-back';
 
 export async function finishMerged(ctx: ItemContext, summary: string): Promise<ItemOutcome> {
+  if (!patched('merged-before-cleanup')) return finishMergedAfterCleanup(ctx, summary);
+  const { status } = ctx;
+  status.finishedAt = Date.now();
+  if (summary) status.summary = summary; // the epic hands it to the items that depend on this one
+  status.cleaningUp = true;
+  await setState(ctx, 'merged', status.mergeCommit);
+  await cleanUpMerged(ctx, summary);
+  status.cleaningUp = undefined;
+  await setState(ctx, 'merged', status.mergeCommit);
+  return { ...outcome(ctx, 'merged'), ...(summary && { summary }) };
+}
+
+/** The merge has landed: a cleanup that fails is noted, never turns the item failed. */
+async function cleanUpMerged(ctx: ItemContext, summary: string): Promise<void> {
+  const { core, repoPath, epicId, item, status } = ctx;
+  try {
+    await core.removeWorktree({ repoPath, epicId, itemId: item.id, deleteBranch: true });
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    note(ctx, `merged, but removing the worktree failed: ${describe(err)}`);
+  }
+  await writeBack(ctx, { kind: 'merged', itemId: item.id, summary, mergeCommit: status.mergeCommit! });
+}
+
+/** Histories recorded before 'merged-before-cleanup': cleaned up first, then one report. */
+async function finishMergedAfterCleanup(ctx: ItemContext, summary: string): Promise<ItemOutcome> {
   const { core, repoPath, epicId, item, status } = ctx;
   await core.removeWorktree({ repoPath, epicId, itemId: item.id, deleteBranch: true });
   await writeBack(ctx, { kind: 'merged', itemId: item.id, summary, mergeCommit: status.mergeCommit! });
   status.finishedAt = Date.now();
-  if (summary) status.summary = summary; // the epic hands it to the items that depend on this one
+  if (summary) status.summary = summary;
   await setState(ctx, 'merged', status.mergeCommit);
   return { ...outcome(ctx, 'merged'), ...(summary && { summary }) };
 }
