@@ -27,8 +27,8 @@ export interface Tracing {
  * `exporter` sink (never called during replay); activity spans by the activity interceptors. Both share one batch
  * processor and resource.
  */
-export async function startTracing(opts: { serviceName: string; serviceVersion: string; env?: NodeJS.ProcessEnv }): Promise<Tracing | undefined> {
-  const env = opts.env ?? process.env;
+export async function startTracing(opts: { serviceName: string; serviceVersion: string }): Promise<Tracing | undefined> {
+  const env = process.env;
   if (!env.OTEL_EXPORTER_OTLP_ENDPOINT && !env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return undefined;
   const [{ NodeSDK, api, resources, tracing }, { OTLPTraceExporter }, otel] = await Promise.all([
     import('@opentelemetry/sdk-node'),
