@@ -111,7 +111,7 @@ export async function workerCommand(opts: WorkerCommandOptions): Promise<void> {
   });
   console.log(`Overseer worker host ${host.name} (workdir ${host.workdir}, queue ${hostTaskQueue(host.name)}) connected to ${cfg.address} (namespace ${cfg.namespace}), deployment ${DEPLOYMENT_NAME} build ${buildId}; Ctrl-C to stop.`);
   if (opts.metricsPort !== undefined) console.log(`Metrics: http://${opts.metricsHost}:${opts.metricsPort}/metrics`);
-  if (tracing) console.log(`Tracing: spans of workflows and activities to ${process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || `${process.env.OTEL_EXPORTER_OTLP_ENDPOINT}/v1/traces`}`);
+  if (tracing) console.log(`Tracing: spans of workflows and activities to ${process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || `${process.env.OTEL_EXPORTER_OTLP_ENDPOINT!.replace(/\/$/, '')}/v1/traces`}`);
   try {
     await runWorkers(workers);
   } finally {

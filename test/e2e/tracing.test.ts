@@ -81,9 +81,9 @@ let workerExit: Promise<number | null> | undefined;
 let workerErr = '';
 
 before(async () => {
-  [env, receiver] = await Promise.all([startTestEnv(), otlpReceiver()]);
-  // Warm the tracing bundle's cache here (the worker would build it on start otherwise, the same way).
-  await workflowBundle({ tracing: true });
+  // Both bundles built (or read from their cache) while the server starts: the worker loads the tracing one from
+  // the cache, the replay at the end uses the plain one.
+  [env, receiver] = await Promise.all([startTestEnv(), otlpReceiver(), workflowBundle({ tracing: true }), workflowBundle()]);
   worker = spawn(process.execPath, [BIN, 'worker', '--build-id', 'traced-1', '--shutdown-grace', '1s'], {
     env: { ...process.env, TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: 'default', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '60000' },
     stdio: ['ignore', 'ignore', 'pipe'],
