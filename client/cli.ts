@@ -25,6 +25,9 @@ export async function main(argv = process.argv): Promise<void> {
     }
     console.error(`overseer: ${describeError(err)}`);
     process.exitCode = (err as { exitCode?: number }).exitCode ?? 1;
+  } finally {
+    // Tracing on (OTEL_EXPORTER_OTLP_ENDPOINT): the command's spans leave before it exits.
+    if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) await (await import('./connection')).flushTracing();
   }
 }
 

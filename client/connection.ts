@@ -5,6 +5,27 @@
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { rememberedUiUrl } from './dev-state';
+import type { Tracing } from '../workers/tracing';
+import { packageVersion } from './package-info';
+
+let cliTracing: Promise<Tracing | undefined> | undefined;
+
+/**
+ * The CLI's tracing, when OTEL_EXPORTER_OTLP_ENDPOINT is set (loaded only then): the spans of the workflows it
+ * starts, signals and queries (`overseer run` is the root of an epic's trace). `flushTracing` exports them before
+ * the command exits.
+ */
+function tracing(): Promise<Tracing | undefined> {
+  if (!process.env.OTEL_EXPORTER_OTLP_ENDPOINT && !process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return Promise.resolve(undefined);
+  cliTracing ??= import('../workers/tracing').then((t) => t.startTracing({ serviceName: 'overseer-cli', serviceVersion: packageVersion() }));
+  return cliTracing;
+}
+
+/** Exports the CLI's buffered spans (a no-op with tracing off); the CLI calls it as a command ends. */
+export async function flushTracing(): Promise<void> {
+  const t = await cliTracing?.catch(() => undefined);
+  await t?.shutdown().catch((err: Error) => console.error(`tracing: the spans were not exported (${err.message})`));
+}
 
 /**
  * Commands talk to the server over @temporalio/client's own connection: loading @temporalio/worker (its native
@@ -37,7 +58,8 @@ export async function connect(overrides: { address?: string; namespace?: string 
       `cannot reach the Temporal server at ${cfg.address} (${(err as Error).message.split('\n')[0]}). Start one with \`overseer dev\`, or point TEMPORAL_ADDRESS at yours.`,
     );
   }
-  return { connection, client: new Client({ connection, namespace: cfg.namespace }), namespace: cfg.namespace, address: cfg.address };
+  const interceptors = (await tracing())?.client;
+  return { connection, client: new Client({ connection, namespace: cfg.namespace, interceptors }), namespace: cfg.namespace, address: cfg.address };
 }
 
 /** Runs `f` with a connected client, and closes the connection after. */

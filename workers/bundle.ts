@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, type WorkflowBundlePath, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 
@@ -12,6 +13,14 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const WORKFLOWS_PATH = path.join(ROOT, 'workflows', 'index.ts');
 /** Workflow interceptors every bundle carries (activity summaries for the Web UI). */
 export const WORKFLOW_INTERCEPTOR_MODULES = [path.join(ROOT, 'workflows', 'interceptors.ts')];
+/**
+ * The OpenTelemetry workflow interceptors (spans of workflow runs, handlers, activities, child workflows, signals
+ * and continue-as-new, context passed on in headers), carried only by the tracing bundle: a worker with tracing
+ * off runs exactly the bundle it ran before. Both bundles replay each other's histories (test/workflow/replay.test.ts).
+ */
+export const TRACING_INTERCEPTOR_MODULE = createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');
+
+const interceptorModules = (tracing: boolean): string[] => (tracing ? [...WORKFLOW_INTERCEPTOR_MODULES, TRACING_INTERCEPTOR_MODULE] : WORKFLOW_INTERCEPTOR_MODULES);
 
 function sourceHash(): string {
   return (hashCache ??= computeHash());
@@ -35,23 +44,37 @@ function computeHash(): string {
   return h.digest('hex').slice(0, 16);
 }
 
-let cached: Promise<WorkflowBundleWithSourceMap | WorkflowBundlePath> | undefined;
+const cached = new Map<boolean, Promise<WorkflowBundleWithSourceMap | WorkflowBundlePath>>();
 
 /** Prebuilt by the package build (scripts/build.mjs) next to the compiled code; absent in a source checkout. */
 export const PREBUILT_BUNDLE = path.join(ROOT, 'workflow-bundle.js');
+/** The prebuilt tracing bundle (with TRACING_INTERCEPTOR_MODULE). */
+export const PREBUILT_TRACING_BUNDLE = path.join(ROOT, 'workflow-bundle-otel.js');
 
-export function workflowBundle(): Promise<WorkflowBundleWithSourceMap | WorkflowBundlePath> {
-  cached ??= (async () => {
-    if (existsSync(PREBUILT_BUNDLE)) return { codePath: PREBUILT_BUNDLE };
-    const dir = path.join(ROOT, 'node_modules', '.cache', 'overseer');
-    const file = path.join(dir, `workflows-${sourceHash()}.json`);
-    if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as WorkflowBundleWithSourceMap;
-    const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: quietLogger });
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(file, JSON.stringify(bundle));
-    return bundle;
-  })();
-  return cached;
+/**
+ * The workflow bundle; `tracing`: the one with the OpenTelemetry workflow interceptors (workers with
+ * OTEL_EXPORTER_OTLP_ENDPOINT set). Same workflow code, so the same build id.
+ */
+export function workflowBundle(opts: { tracing?: boolean } = {}): Promise<WorkflowBundleWithSourceMap | WorkflowBundlePath> {
+  const tracing = opts.tracing ?? false;
+  let bundle = cached.get(tracing);
+  if (!bundle) {
+    bundle = buildBundle(tracing);
+    cached.set(tracing, bundle);
+  }
+  return bundle;
+}
+
+async function buildBundle(tracing: boolean): Promise<WorkflowBundleWithSourceMap | WorkflowBundlePath> {
+  const prebuilt = tracing ? PREBUILT_TRACING_BUNDLE : PREBUILT_BUNDLE;
+  if (existsSync(prebuilt)) return { codePath: prebuilt };
+  const dir = path.join(ROOT, 'node_modules', '.cache', 'overseer');
+  const file = path.join(dir, `workflows-${sourceHash()}${tracing ? '-otel' : ''}.json`);
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as WorkflowBundleWithSourceMap;
+  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: interceptorModules(tracing), logger: quietLogger });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(file, JSON.stringify(bundle));
+  return bundle;
 }
 
 const noop = () => undefined;

@@ -5,10 +5,13 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Client } from '@temporalio/client';
 import { installRuntime } from './telemetry';
+import { startTracing } from './tracing';
 import { SEARCH_ATTRIBUTES } from '../common/search-attributes';
 import { devServerExecutable, findTemporalCli, INSTALL_HINT } from './temporal-cli';
 import { createWorkers } from './worker';
+import { defaultBuildId } from './versioning';
 import type { RunnerOptions } from '../activities/agent/runner';
 
 export interface DevOptions {
@@ -64,16 +67,21 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     throw new Error(`the Temporal dev server did not start on port ${opts.port} (${(err as Error).message.split('\n')[0]}). Is the port in use?`);
   }
   if (opts.worker === false) return serverOnly(env, opts.port, opts.uiPort);
+  const buildId = opts.buildId ?? defaultBuildId();
+  const tracing = await startTracing({ serviceName: 'overseer-worker', serviceVersion: buildId });
   const workers = await createWorkers({
     connection: env.nativeConnection,
-    client: env.client,
+    client: tracing ? new Client({ connection: env.connection, namespace: opts.namespace ?? 'default', interceptors: tracing.client }) : env.client,
+    tracing,
     namespace: opts.namespace ?? 'default',
     maxSessions: opts.maxSessions,
     runner: opts.runner,
     shutdownGraceTime: '20s',
-    buildId: opts.buildId,
+    buildId,
   });
-  const done = Promise.all(workers.map((w) => w.run())).then(() => undefined);
+  const done = Promise.all(workers.map((w) => w.run()))
+    .then(() => undefined)
+    .finally(() => tracing?.shutdown().catch(() => undefined));
   const address = `127.0.0.1:${opts.port}`;
   return {
     env,

@@ -5,7 +5,8 @@
  */
 import { hostname } from 'node:os';
 import type { Client } from '@temporalio/client';
-import { NativeConnection, Worker, type WorkerOptions as SdkWorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import type { Tracing } from './tracing';
 import { AGENT_TASK_QUEUE, TASK_QUEUE } from '../common/ids';
 import { createAgentActivities, createCoreActivities } from '../activities/index';
 import type { RunnerOptions } from '../activities/agent/runner';
@@ -37,8 +38,12 @@ export interface WorkerOptions {
   workflowBundle?: WorkflowBundleOption;
   /** Make this build current when the deployment has none (default true; a rollout promotes by hand). */
   promoteIfNone?: boolean;
-  /** OpenTelemetry interceptors (workers/telemetry.ts tracingOptions), when tracing is on. */
-  tracing?: Pick<SdkWorkerOptions, 'interceptors'>;
+  /**
+   * OpenTelemetry tracing (workers/tracing.ts startTracing), when it is on: the core worker then runs the tracing
+   * bundle, and every worker gets the activity interceptors and the workflow span sink. The client's interceptors
+   * are the caller's (it made the client).
+   */
+  tracing?: Pick<Tracing, 'worker'>;
   /** A worker host (`overseer worker --host`): it also polls its own queue `overseer-host/<name>`. */
   host?: { name: string; workdir: string };
 }
@@ -56,9 +61,9 @@ export async function createWorkers(opts: WorkerOptions): Promise<Worker[]> {
         connection: opts.connection,
         namespace: opts.namespace,
         taskQueue: TASK_QUEUE,
-        workflowBundle: opts.workflowBundle ?? (await workflowBundle()),
+        workflowBundle: opts.workflowBundle ?? (await workflowBundle({ tracing: opts.tracing !== undefined })),
         workerDeploymentOptions,
-        ...opts.tracing,
+        ...opts.tracing?.worker,
         activities: createCoreActivities(opts.client),
         identity,
         maxCachedWorkflows: 200,
@@ -78,7 +83,7 @@ export async function createWorkers(opts: WorkerOptions): Promise<Worker[]> {
         activities: { ...createAgentActivities(opts.runner), ...(opts.host && createHostActivities(opts.host.name, opts.host.workdir)) },
         identity,
         workerDeploymentOptions,
-        ...opts.tracing,
+        ...opts.tracing?.worker,
         maxConcurrentActivityTaskExecutions: opts.maxSessions ?? 4,
         maxHeartbeatThrottleInterval: '2s',
         shutdownGraceTime: opts.shutdownGraceTime ?? '10s',
@@ -104,7 +109,7 @@ async function createHostQueueWorker(opts: WorkerOptions, identity: string, work
     activities: { ...createCoreActivities(opts.client), ...createAgentActivities(opts.runner), ...createHostActivities(opts.host!.name, opts.host!.workdir) },
     identity,
     workerDeploymentOptions,
-    ...opts.tracing,
+    ...opts.tracing?.worker,
     maxConcurrentActivityTaskExecutions: (opts.maxSessions ?? 4) * 2,
     maxHeartbeatThrottleInterval: '2s',
     shutdownGraceTime: opts.shutdownGraceTime ?? '10s',

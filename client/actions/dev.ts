@@ -9,7 +9,8 @@ import { TASK_QUEUE, AGENT_TASK_QUEUE } from '../../common/ids';
 import { checkAgentCommand, formatAgentCheck } from '../agent-check';
 import { rememberDevServer } from '../dev-state';
 import { serveDashboard } from './dashboard';
-import { installRuntime, tracingOptions } from '../../workers/telemetry';
+import { installRuntime } from '../../workers/telemetry';
+import { startTracing } from '../../workers/tracing';
 import { defaultBuildId, DEPLOYMENT_NAME } from '../../workers/versioning';
 import { hostname } from 'node:os';
 import { checkWorkdir } from '../../activities/hosts';
@@ -89,8 +90,10 @@ export async function workerCommand(opts: WorkerCommandOptions): Promise<void> {
   const connection = await NativeConnection.connect(cfg.options as NativeConnectionOptions).catch((err: Error) => {
     throw new Error(`cannot reach the Temporal server at ${cfg.address} (${err.message.split('\n')[0]}). Start one with \`overseer dev\`, or set TEMPORAL_ADDRESS.`);
   });
-  const client = new Client({ connection, namespace: cfg.namespace });
   const buildId = opts.buildId ?? (process.env.OVERSEER_BUILD_ID || defaultBuildId());
+  // Tracing (OTEL_EXPORTER_OTLP_ENDPOINT): the activities' client traces what it starts and signals, too.
+  const tracing = await startTracing({ serviceName: 'overseer-worker', serviceVersion: buildId });
+  const client = new Client({ connection, namespace: cfg.namespace, interceptors: tracing?.client });
   const queues = String(opts.queues).split(',').map((q) => q.trim()) as ('core' | 'agents')[];
   if (queues.includes('agents')) await announceAgent(opts.agentCommand);
   const workers = await createWorkers({
@@ -103,11 +106,17 @@ export async function workerCommand(opts: WorkerCommandOptions): Promise<void> {
     runner: { env: runnerEnv() },
     buildId,
     promoteIfNone: opts.promote !== false,
-    tracing: await tracingOptions(),
+    tracing,
     host,
   });
   console.log(`Overseer worker host ${host.name} (workdir ${host.workdir}, queue ${hostTaskQueue(host.name)}) connected to ${cfg.address} (namespace ${cfg.namespace}), deployment ${DEPLOYMENT_NAME} build ${buildId}; Ctrl-C to stop.`);
   if (opts.metricsPort !== undefined) console.log(`Metrics: http://${opts.metricsHost}:${opts.metricsPort}/metrics`);
-  await runWorkers(workers);
+  if (tracing) console.log(`Tracing: spans of workflows and activities to ${process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || `${process.env.OTEL_EXPORTER_OTLP_ENDPOINT!.replace(/\/$/, '')}/v1/traces`}`);
+  try {
+    await runWorkers(workers);
+  } finally {
+    // The workers have stopped (SIGINT/SIGTERM): the last spans leave before the process does.
+    await tracing?.shutdown().catch((err: Error) => console.warn(`tracing: the last spans were not exported (${err.message})`));
+  }
   await connection.close();
 }
