@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.overseer/**', 'test/histories/**', 'dashboard/dist/**', 'test-artifacts/**'] },
+  { ignores: ['node_modules/**', '.overseer/**', 'test/histories/**', 'dashboard/dist/**', 'test-artifacts/**', 'dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

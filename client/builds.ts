@@ -5,7 +5,7 @@
 import type { Client } from '@temporalio/client';
 import { epicWorkflowId, itemWorkflowId } from '../common/ids';
 import type { EpicStatus } from '../common/status';
-import { currentBuildId, DEPLOYMENT_NAME } from '../workers/versioning';
+import { currentBuildId, DEPLOYMENT_NAME } from '../workers/deployment';
 
 const BEHAVIOR = ['unspecified', 'pinned', 'auto-upgrade'];
 

@@ -9,8 +9,9 @@ import { readFileSync } from 'node:fs';
 import type { Client } from '@temporalio/client';
 import type { WorkerDeploymentOptions } from '@temporalio/worker';
 import { bundleHash } from './bundle';
+import { currentBuildId, DEPLOYMENT_NAME, setCurrentBuild } from './deployment';
 
-export const DEPLOYMENT_NAME = 'overseer';
+export { currentBuildId, DEPLOYMENT_NAME, setCurrentBuild } from './deployment';
 
 function packageVersion(): string {
   for (const rel of ['../package.json', '../../package.json']) {
@@ -30,21 +31,6 @@ export function defaultBuildId(): string {
 
 export function deploymentOptions(buildId: string): WorkerDeploymentOptions {
   return { version: { deploymentName: DEPLOYMENT_NAME, buildId }, useWorkerVersioning: true, defaultVersioningBehavior: 'PINNED' };
-}
-
-/** The deployment's current build id, or undefined when it has none (or does not exist yet). */
-export async function currentBuildId(client: Client, namespace: string): Promise<string | undefined> {
-  try {
-    const res = await client.workflowService.describeWorkerDeployment({ namespace, deploymentName: DEPLOYMENT_NAME });
-    const rc = res.workerDeploymentInfo?.routingConfig;
-    return rc?.currentDeploymentVersion?.buildId || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-export async function setCurrentBuild(client: Client, namespace: string, buildId: string, identity: string): Promise<void> {
-  await client.workflowService.setWorkerDeploymentCurrentVersion({ namespace, deploymentName: DEPLOYMENT_NAME, buildId, identity });
 }
 
 /**

@@ -60,9 +60,16 @@ function readTotals(transcripts: string[] | undefined) {
   return here.length ? transcriptTotals(here.map((t) => readFileSync(t, 'utf8')).join('\n')) : undefined;
 }
 
+/** `overseer status <id>`: a program's when the id names one, else the epic's (both asked at once, on one connection). */
 export async function statusCommand(epicId: string, itemId: string | undefined, opts: { json?: boolean; watch?: boolean }): Promise<void> {
   await withClient(async ({ client }) => {
-    const ref = await findEpic(client, epicId);
+    const [programEpics, epic] = await Promise.all([
+      itemId ? undefined : import('../program/status').then((p) => p.programEpics(client, epicId)),
+      findEpic(client, epicId).then((ref) => ({ ref }), (err: unknown) => ({ err })),
+    ]);
+    if (programEpics) return void (await (await import('../program/commands')).showProgram(client, epicId, opts, programEpics));
+    if ('err' in epic) throw epic.err;
+    const { ref } = epic;
     if (opts.watch && !itemId) {
       if (ref.execution !== 'RUNNING') console.log(`epic ${epicId} has ended (${ref.execution.toLowerCase()}); its last state:`);
       else return void (process.exitCode = await followEpic(client, epicId));
@@ -70,9 +77,12 @@ export async function statusCommand(epicId: string, itemId: string | undefined, 
     const status = await epicStatus(ref);
     if (!itemId && opts.json) return console.log(JSON.stringify(status, null, 2));
     if (!itemId) {
+      const [builds, note] = await Promise.all([
+        import('../builds').then((b) => b.formatBuilds(client, client.options.namespace, status)),
+        ref.execution === 'RUNNING' ? undefined : import('../leftovers').then((l) => l.leftoverBranchesNote(status)),
+      ]);
       console.log(formatStatus(status));
-      console.log(await (await import('../builds')).formatBuilds(client, client.options.namespace, status));
-      const note = ref.execution === 'RUNNING' ? undefined : await (await import('../leftovers')).leftoverBranchesNote(status);
+      console.log(builds);
       return void (note && console.log(note));
     }
     const { status: item, host } = await itemStatus(client, status, itemId);

@@ -10,10 +10,7 @@ export function registerStatus(program: Command): void {
     .description("print every item's state, or one item in full")
     .option('--json', 'as JSON')
     .option('--watch', 'follow the epic until it ends or waits for you')
-    .action(async (epicId: string, itemId: string | undefined, opts) => {
-      if (!itemId && (await (await import('../program/commands')).programStatusCommand(epicId, opts))) return;
-      return (await import('../actions/status')).statusCommand(epicId, itemId, opts);
-    });
+    .action(async (epicId: string, itemId: string | undefined, opts) => (await import('../actions/status')).statusCommand(epicId, itemId, opts));
 
   program
     .command('list')

@@ -39,17 +39,22 @@ async function onEpic(client: Client, epicId: string, command: ProgramCommand, o
 export async function programStatusCommand(id: string, opts: { json?: boolean; watch?: boolean }): Promise<boolean> {
   const { client, connection } = await connect();
   try {
-    if (!(await programEpics(client, id))) return false;
-    if (opts.watch) {
-      const outcome = await watchProgram(client, id, (l) => console.log(l));
-      console.log(formatProgram(outcome.view));
-      process.exitCode = outcome.exitCode;
-      return true;
-    }
-    const view = await programView(client, id);
-    console.log(opts.json ? JSON.stringify(view, null, 2) : formatProgram(view));
-    return true;
+    return await showProgram(client, id, opts);
   } finally {
     await connection.close();
   }
+}
+
+/** Prints the program's status (or follows it with --watch); false when no program has this id. */
+export async function showProgram(client: Client, id: string, opts: { json?: boolean; watch?: boolean }, epics?: string[]): Promise<boolean> {
+  if (!(epics ?? (await programEpics(client, id)))) return false;
+  if (opts.watch) {
+    const outcome = await watchProgram(client, id, (l) => console.log(l));
+    console.log(formatProgram(outcome.view));
+    process.exitCode = outcome.exitCode;
+    return true;
+  }
+  const view = await programView(client, id);
+  console.log(opts.json ? JSON.stringify(view, null, 2) : formatProgram(view));
+  return true;
 }
