@@ -8,11 +8,11 @@ import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions as SdkWorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
 import { AGENT_TASK_QUEUE, TASK_QUEUE } from '../common/ids';
 import { createAgentActivities, createCoreActivities } from '../activities/index';
-import type { RunnerOptions } from '../activities/agent/runner';
+import type { AgentRunInput, RunnerOptions } from '../activities/agent/runner';
 import { workflowBundle } from './bundle';
 import { defaultBuildId, deploymentOptions, ensureCurrentVersion } from './versioning';
 import { registerBuiltInWriteBacks } from '../activities/sync-handlers';
-import { createHostActivities } from '../activities/hosts';
+import { createHostActivities, HostSlots, slotKey } from '../activities/hosts';
 import { hostIdentity, hostTaskQueue } from '../common/hosts';
 
 export interface WorkerOptions {
@@ -50,6 +50,8 @@ export async function createWorkers(opts: WorkerOptions): Promise<Worker[]> {
   const workers: Worker[] = [];
   const buildId = opts.buildId ?? defaultBuildId();
   const workerDeploymentOptions = deploymentOptions(buildId);
+  // The items this host holds a session slot for: claims wait for one (activities/hosts.ts).
+  const slots = new HostSlots(opts.maxSessions ?? 4);
   if (queues.includes('core')) {
     workers.push(
       await Worker.create({
@@ -59,7 +61,7 @@ export async function createWorkers(opts: WorkerOptions): Promise<Worker[]> {
         workflowBundle: opts.workflowBundle ?? (await workflowBundle()),
         workerDeploymentOptions,
         ...opts.tracing,
-        activities: createCoreActivities(opts.client),
+        activities: createCoreActivities(opts.client, opts.host?.workdir),
         identity,
         maxCachedWorkflows: 200,
         stickyQueueScheduleToStartTimeout: opts.stickyQueueScheduleToStartTimeout ?? '10s',
@@ -75,7 +77,7 @@ export async function createWorkers(opts: WorkerOptions): Promise<Worker[]> {
         connection: opts.connection,
         namespace: opts.namespace,
         taskQueue: AGENT_TASK_QUEUE,
-        activities: { ...createAgentActivities(opts.runner), ...(opts.host && createHostActivities(opts.host.name, opts.host.workdir)) },
+        activities: { ...createAgentActivities(opts.runner), ...(opts.host && createHostActivities(opts.host.name, opts.host.workdir, slots)) },
         identity,
         workerDeploymentOptions,
         ...opts.tracing,
@@ -85,7 +87,7 @@ export async function createWorkers(opts: WorkerOptions): Promise<Worker[]> {
       }),
     );
   }
-  if (opts.host) workers.push(await createHostQueueWorker(opts, identity, workerDeploymentOptions));
+  if (opts.host) workers.push(await createHostQueueWorker(opts, identity, workerDeploymentOptions, slots));
   if (opts.promoteIfNone !== false) {
     // The server knows the version once these workers poll (after run()), so this retries in the background,
     // for as long as the workers live.
@@ -96,12 +98,27 @@ export async function createWorkers(opts: WorkerOptions): Promise<Worker[]> {
 }
 
 /** The host's own queue: every activity an item's worktree binds to it (git, gates, sessions). */
-async function createHostQueueWorker(opts: WorkerOptions, identity: string, workerDeploymentOptions: ReturnType<typeof deploymentOptions>): Promise<Worker> {
+async function createHostQueueWorker(opts: WorkerOptions, identity: string, workerDeploymentOptions: ReturnType<typeof deploymentOptions>, slots: HostSlots): Promise<Worker> {
+  const { name, workdir } = opts.host!;
+  const { runAgent } = createAgentActivities(opts.runner);
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
-    taskQueue: hostTaskQueue(opts.host!.name),
-    activities: { ...createCoreActivities(opts.client), ...createAgentActivities(opts.runner), ...createHostActivities(opts.host!.name, opts.host!.workdir) },
+    taskQueue: hostTaskQueue(name),
+    activities: {
+      ...createCoreActivities(opts.client, workdir),
+      ...createHostActivities(name, workdir, slots),
+      // A session keeps its item's slot taken while it runs (and a minute after).
+      runAgent: async (input: AgentRunInput) => {
+        const key = slotKey(input.epicId, input.item.id);
+        slots.touch(key, 24 * 3600_000);
+        try {
+          return await runAgent(input);
+        } finally {
+          slots.touch(key);
+        }
+      },
+    },
     identity,
     workerDeploymentOptions,
     ...opts.tracing,

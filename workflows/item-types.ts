@@ -10,7 +10,8 @@ export interface WorkItemInput {
   /** The epic's run counter for this item; updates of older runs are ignored by the epic. */
   run: number;
   item: WorkItem;
-  repo: { path: string; targetBranch: string };
+  /** `url`: a git remote (issue 12); the item then runs on a worker host's clone of it (item-host.ts). */
+  repo: { path: string; targetBranch: string; url?: string };
   settings: EpicSettings;
   source?: PlanSource;
   /** Attempts spent by earlier runs (a human retry gets a fresh budget; the total is shown). */
