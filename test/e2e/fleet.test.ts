@@ -59,7 +59,7 @@ const counter = (stateDir: string, itemId: string, kind: string) => {
 describe('three worker hosts on a git remote, one killed mid-session', () => {
   it('merges every item exactly once, in dependency order, losing nothing that was pushed', async () => {
     const started = Date.now();
-    const agent = fakeAgent({ defaults: { '*': { delayMs: 500 } }, items: { d: { review: { delayMs: 15_000 } } } });
+    const agent = fakeAgent({ defaults: { '*': { delayMs: 500 } }, items: { d: { review: { delayMs: 6000 } } } });
     const url = server!.url('project');
     const bare = server!.dir('project');
     net!.namespaces.forEach((ns, i) => {
@@ -108,7 +108,8 @@ describe('three worker hosts on a git remote, one killed mid-session', () => {
     assert.equal(exit.signal, 'SIGKILL');
     workers.delete(victim);
 
-    const result = await Promise.race([done, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('the epic did not finish in 150 s')), 150_000))]);
+    let timer: NodeJS.Timeout | undefined;
+    const result = await Promise.race([done, new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new Error('the epic did not finish in 150 s')), 150_000)))]).finally(() => clearTimeout(timer));
     assert.equal(result.phase, 'completed', JSON.stringify(result.items));
 
     // Every item merged exactly once, in dependency order, on the remote's target.
