@@ -6,7 +6,8 @@
 import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { heartbeat, sleep } from '@temporalio/activity';
+import { activityInfo, heartbeat, sleep } from '@temporalio/activity';
+import type { AgentRunInput, AgentRunResult } from './agent/runner';
 import { hostTaskQueue, type HostClaim } from '../common/hosts';
 import { commitAndPush, prepareRemoteWorktree, removeRemoteWorktree, type RemoteWorktree, type RemoteWorktreeInput } from './remote-worktrees';
 import { findRemoteItemMerge } from './remote-merge';
@@ -34,65 +35,91 @@ export function hostPaths(workdir: string): { cache: string; worktrees: string }
   return { cache: path.join(workdir, 'cache'), worktrees: path.join(workdir, 'worktrees') };
 }
 
-/** How long a claim or a finished session holds its slot without news from the item (a workflow that went away). */
-const LEASE_MS = 60_000;
+/** How long a claim waits for the item's first session without news from the item (a workflow that went away). */
+const CLAIM_LEASE_MS = 60_000;
 
 /**
- * The items this host holds a session slot for (in memory: a host that dies frees them with itself). An item holds
- * its slot from its claim until it waits for its merge (`releaseHost`) or a minute after its last session.
+ * The session slots of this host (in memory: a host that dies frees them with itself). At most `max` sessions run
+ * at once: a session takes a slot when it starts (waiting for one if need be) and frees it when it ends, so an item
+ * between sessions (committing, gating, waiting for its merge) leaves its slot to another. A claim is accepted while
+ * the sessions running and the items claimed but not yet in their first session are fewer than `max + 1`: one item
+ * prepares its worktree while the others' sessions run, so a slot that frees is used at once.
  */
 export class HostSlots {
-  private readonly held = new Map<string, number>();
+  private readonly sessions = new Set<string>();
+  private readonly claims = new Map<string, number>();
   constructor(readonly max: number) {}
 
   private purge(): void {
     const now = Date.now();
-    for (const [key, until] of this.held) if (until < now) this.held.delete(key);
+    for (const [key, until] of this.claims) if (until < now) this.claims.delete(key);
   }
 
-  /** Takes a slot for `key` if one is free (or `key` holds one already). */
-  tryTake(key: string): boolean {
+  /** A claim of this host for `key`, if the host can take one more item. */
+  tryClaim(key: string): boolean {
     this.purge();
-    if (!this.held.has(key) && this.held.size >= this.max) return false;
-    this.held.set(key, Date.now() + LEASE_MS);
+    if (this.claims.has(key) || this.sessions.has(key)) return true;
+    if (this.sessions.size + this.claims.size >= this.max + 1) return false;
+    this.claims.set(key, Date.now() + CLAIM_LEASE_MS);
     return true;
   }
 
-  /** The item is busy here (a session runs, `forMs` at most): its slot stays taken, whatever the limit. */
-  touch(key: string, forMs = LEASE_MS): void {
-    this.held.set(key, Date.now() + forMs);
+  /** A session slot for `key`, if one is free. */
+  tryStart(key: string): boolean {
+    if (!this.sessions.has(key) && this.sessions.size >= this.max) return false;
+    this.sessions.add(key);
+    this.claims.delete(key);
+    return true;
   }
 
+  end(key: string): void {
+    this.sessions.delete(key);
+  }
+
+  /** The item left this host (its worktree removed). */
   release(key: string): void {
-    this.held.delete(key);
+    this.sessions.delete(key);
+    this.claims.delete(key);
   }
 
-  get size(): number {
-    this.purge();
-    return this.held.size;
+  get running(): number {
+    return this.sessions.size;
   }
 }
 
 export const slotKey = (epicId: string, itemId: string) => `${epicId}/${itemId}`;
 
+/** Waits (heartbeating, keeping any checkpoint of an earlier attempt) until `take()` succeeds. */
+async function waitFor(take: () => boolean): Promise<void> {
+  while (!take()) {
+    heartbeat(activityInfo().heartbeatDetails);
+    await sleep(250); // throws when the item is cancelled meanwhile
+  }
+}
+
+/** A session on the host's queue runs in a slot: at most `max` at once. */
+export function slotted(slots: HostSlots, runAgent: (input: AgentRunInput) => Promise<AgentRunResult>) {
+  return async (input: AgentRunInput): Promise<AgentRunResult> => {
+    const key = slotKey(input.epicId, input.item.id);
+    await waitFor(() => slots.tryStart(key));
+    try {
+      return await runAgent(input);
+    } finally {
+      slots.end(key);
+    }
+  };
+}
+
 export function createHostActivities(host: string, workdir: string, slots: HostSlots = new HostSlots(4)) {
   return {
-    /** Runs on the shared agents' queue; waits (heartbeating) for a free slot; this host then holds the item. */
+    /** Runs on the shared agents' queue; waits (heartbeating) until this host can take one more item, then holds it. */
     async claimHost(input?: { epicId: string; itemId: string }): Promise<HostClaim> {
       const key = input ? slotKey(input.epicId, input.itemId) : `anonymous-${Date.now()}`;
-      while (!slots.tryTake(key)) {
-        heartbeat();
-        await sleep(250); // throws when the item is cancelled meanwhile
-      }
+      await waitFor(() => slots.tryClaim(key));
       return { host, taskQueue: hostTaskQueue(host), workdir };
-    },
-    /** On the host's own queue: the item no longer needs a session slot here (it waits for its merge, or ended). */
-    async releaseHost(input: { epicId: string; itemId: string }): Promise<void> {
-      slots.release(slotKey(input.epicId, input.itemId));
     },
     /** On the host's own queue: the item's worktree from this host's cache clone of the remote. */
     async prepareRemoteWorktree(input: RemoteWorktreeInput): Promise<RemoteWorktree> {
-      slots.touch(slotKey(input.epicId, input.itemId));
       return prepareRemoteWorktree(workdir, input);
     },
     async findRemoteItemMerge(input: RemoteWorktreeInput): Promise<string | undefined> {

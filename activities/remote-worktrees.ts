@@ -8,7 +8,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { itemBranch, repoKey, safeComponent } from '../common/ids';
 import { git, GitCommandError, OVERSEER_IDENTITY } from './git-repo';
-import { cacheClonePath, ensureCacheClone, fetchRemote, pushItemBranch } from './remote-git';
+import { cacheClonePath, ensureCacheClone, pushItemBranch } from './remote-git';
 
 export interface RemoteWorktreeInput {
   url: string;
@@ -88,7 +88,8 @@ export async function commitAndPush(input: { worktreePath: string; clone: string
   }
   const commit = await g.raw(['rev-parse', 'HEAD']);
   await pushItemBranch(input.clone, input.branch, commit);
-  await fetchRemote(input.clone);
+  // What the remote now has (no fetch needed: the push succeeded, so the remote's branch is this commit).
+  await git(input.clone).raw(['update-ref', `refs/remotes/origin/${input.branch}`, commit]);
   return { commit, committed: dirty || empty };
 }
 

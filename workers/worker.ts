@@ -8,11 +8,11 @@ import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions as SdkWorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
 import { AGENT_TASK_QUEUE, TASK_QUEUE } from '../common/ids';
 import { createAgentActivities, createCoreActivities } from '../activities/index';
-import type { AgentRunInput, RunnerOptions } from '../activities/agent/runner';
+import type { RunnerOptions } from '../activities/agent/runner';
 import { workflowBundle } from './bundle';
 import { defaultBuildId, deploymentOptions, ensureCurrentVersion } from './versioning';
 import { registerBuiltInWriteBacks } from '../activities/sync-handlers';
-import { createHostActivities, HostSlots, slotKey } from '../activities/hosts';
+import { createHostActivities, HostSlots, slotted } from '../activities/hosts';
 import { hostIdentity, hostTaskQueue } from '../common/hosts';
 
 export interface WorkerOptions {
@@ -108,16 +108,8 @@ async function createHostQueueWorker(opts: WorkerOptions, identity: string, work
     activities: {
       ...createCoreActivities(opts.client, workdir),
       ...createHostActivities(name, workdir, slots),
-      // A session keeps its item's slot taken while it runs (and a minute after).
-      runAgent: async (input: AgentRunInput) => {
-        const key = slotKey(input.epicId, input.item.id);
-        slots.touch(key, 24 * 3600_000);
-        try {
-          return await runAgent(input);
-        } finally {
-          slots.touch(key);
-        }
-      },
+      // At most --max-sessions sessions at once on this host (activities/hosts.ts).
+      runAgent: slotted(slots, runAgent),
     },
     identity,
     workerDeploymentOptions,

@@ -108,10 +108,6 @@ function pin(ctx: ItemContext): void {
       onHost(ctx, (p) => p.git.commitAndPush({ worktreePath: ctx.worktree, clone: host.clone, branch: ctx.branch, message: i.message, ensureAheadOf: i.ensureAheadOf })),
     // Cleanup is best effort: a dead host's leftovers are its own (the branch on the remote is what counts).
     removeWorktree: () => host.proxies!.git.removeRemoteWorktree(remoteInput(ctx)).catch((err) => note(ctx, `worktree on ${host.claim!.host} not removed: ${String(err)}`)),
-    enqueueMerge: async (req: Parameters<typeof shared.core.enqueueMerge>[0]) => {
-      await host.proxies!.git.releaseHost({ epicId: ctx.epicId, itemId: ctx.item.id }).catch(() => undefined); // waiting for the queue needs no session slot
-      return shared.core.enqueueMerge(req);
-    },
   };
   const runGates = (i: GateRunInput) => {
     const repoPath = ctx.repoPath;
@@ -140,9 +136,4 @@ export async function bindHost(ctx: ItemContext): Promise<void> {
   await setState(ctx, 'running', 'claiming a worker host');
   await claimAndPrepare(ctx);
   pin(ctx);
-}
-
-/** Before anything: merged before on the remote's target (same epic id started again)? Asked of any host. */
-export function findRemoteMerge(ctx: ItemContext): Promise<string | undefined> {
-  return ctx.core.findRemoteMergedItems({ url: ctx.input.repo.url!, targetBranch: ctx.targetBranch, epicId: ctx.epicId }).then((m) => m[ctx.item.id]);
 }

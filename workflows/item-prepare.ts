@@ -2,7 +2,7 @@
 import { note, outcome, setState, type ItemContext } from './item-context';
 import type { ItemOutcome } from './item-types';
 import { writeBack } from './item-write-back';
-import { bindHost, findRemoteMerge, isRemote } from './item-host';
+import { bindHost, isRemote } from './item-host';
 
 /** Returns the outcome when there is nothing left to do (merged before), else undefined with the worktree ready. */
 export async function prepare(ctx: ItemContext): Promise<ItemOutcome | undefined> {
@@ -28,16 +28,11 @@ export async function prepare(ctx: ItemContext): Promise<ItemOutcome | undefined
   return undefined;
 }
 
-/** A plan on a git remote: merged before on the remote's target, or the worktree on a claimed host (item-host.ts). */
+/**
+ * A plan on a git remote: the worktree on a claimed host (item-host.ts). What an earlier run merged was found by the
+ * epic at its start (on the remote's target), and the queue answers a branch merged before with its merge commit.
+ */
 async function prepareRemote(ctx: ItemContext): Promise<ItemOutcome | undefined> {
-  await setState(ctx, 'running', 'preparing worktree');
-  const earlier = await findRemoteMerge(ctx);
-  if (earlier) {
-    ctx.status.mergeCommit = earlier;
-    ctx.status.finishedAt = Date.now();
-    await setState(ctx, 'merged', `already merged as ${earlier.slice(0, 10)}`);
-    return outcome(ctx, 'merged');
-  }
   await bindHost(ctx);
   await writeBack(ctx, { kind: 'started', itemId: ctx.item.id });
   return undefined;
