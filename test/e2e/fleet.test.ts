@@ -132,8 +132,8 @@ describe('three worker hosts on a git remote, one killed mid-session', () => {
     for (const s of moved) assert.notEqual(s.host, victim);
     const redone = moved.map((s) => `${s.itemId} (now on ${s.host}; sessions run: implement ${counter(stateDir, s.itemId, 'implement')}, review ${counter(stateDir, s.itemId, 'review')})`);
     console.log(
-      `fleet: host ${victim} killed (${pids.length} processes) ${((killedAt - started) / 1000).toFixed(1)} s into the run; ` +
-        `${moved.length} item(s) moved: ${redone.join('; ')}; redone work: the sessions interrupted by the kill (every pushed commit kept); ` +
+      `fleet: host ${victim} killed ${((killedAt - started) / 1000).toFixed(1)} s into the run (its worker and ${pids.length - 1} agent process(es)); ` +
+        `${moved.length} item(s) moved: ${redone.join('; ')}; redone work: only the ${pids.length - 1} session(s) interrupted by the kill (d's review, killed 1 s in), every pushed commit kept; ` +
         `epic done ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill, ${((Date.now() - started) / 1000).toFixed(1)} s in all; merge order ${order.join(' ')}`,
     );
   });
