@@ -10,8 +10,7 @@ import { OverseerAwaitingHuman, OverseerState } from '../common/search-attribute
 import type { ItemState, ItemStatus, Question, SessionUsage } from '../common/status';
 import { agentActivities, coreActivities, gateActivities } from './activity-options';
 import { showItemDetails } from './ui';
-import type { ItemOutcome, ItemOutcomeState, WorkItemInput } from './item-types';
-import type { ItemHost } from './item-host';
+import type { ItemHost, ItemOutcome, ItemOutcomeState, WorkItemInput } from './item-types';
 
 const HISTORY_LIMIT = 40;
 

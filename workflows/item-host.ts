@@ -11,19 +11,9 @@ import { ActivityFailure, TimeoutFailure } from '@temporalio/workflow';
 import type { AgentRunInput, AgentRunResult } from '../activities/agent/runner';
 import type { GateRunInput } from '../activities/checks';
 import type { RemoteWorktreeInput } from '../activities/remote-worktrees';
-import type { HostClaim } from '../common/hosts';
 import { claimActivities, hostActivities, type HostProxies } from './host-options';
+export type { ItemHost } from './item-types';
 import { note, setState, type ItemContext } from './item-context';
-
-export interface ItemHost {
-  url: string;
-  claim?: HostClaim;
-  proxies?: HostProxies;
-  clone: string;
-  /** Which host each agent session ran on: a conversation is resumable only there. */
-  sessionHosts: Map<string, string>;
-  lost: string[];
-}
 
 export const isRemote = (ctx: ItemContext) => Boolean(ctx.input.repo.url);
 

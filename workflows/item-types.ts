@@ -3,6 +3,8 @@ import type { ItemBudget } from '../common/api';
 import type { EpicSettings, PlanSource, WorkItem } from '../common/plan';
 import type { Usage } from '../common/usage';
 import type { ItemStatus, Question, SessionUsage } from '../common/status';
+import type { HostClaim } from '../common/hosts';
+import type { HostProxies } from './host-options';
 
 export interface WorkItemInput {
   epicId: string;
@@ -54,4 +56,15 @@ export interface ItemResume {
   /** The request the queue has (its id names the first run; the queue answers this workflow id). */
   requestId: string;
   shownHold?: string;
+}
+
+/** The worker host holding an item's worktree, for a plan on a git remote (item-host.ts). */
+export interface ItemHost {
+  url: string;
+  claim?: HostClaim;
+  proxies?: HostProxies;
+  clone: string;
+  /** Which host each agent session ran on: a conversation is resumable only there. */
+  sessionHosts: Map<string, string>;
+  lost: string[];
 }
