@@ -46,6 +46,10 @@ export async function prepareRemoteWorktree(workdir: string, input: RemoteWorktr
   const branch = itemBranch(input.epicId, input.itemId);
   const worktreePath = remoteWorktreePath(workdir, input.url, input.epicId, input.itemId);
   const pushed = await tip(clone, `refs/remotes/origin/${branch}`);
+  // `<target>` in the worktree is the remote's as just fetched (what a conflict resolution merges; no worktree has
+  // it checked out: items are on their own branches).
+  const remoteTarget = await tip(clone, `refs/remotes/origin/${input.targetBranch}`);
+  if (remoteTarget) await git(clone).raw(['update-ref', `refs/heads/${input.targetBranch}`, remoteTarget]);
   if (existsSync(path.join(worktreePath, '.git'))) {
     const head = await git(worktreePath).raw(['rev-parse', 'HEAD']);
     // The local worktree holds everything pushed (it pushed it), unless another host moved the branch on since.

@@ -127,3 +127,8 @@ export async function bindHost(ctx: ItemContext): Promise<void> {
   await claimAndPrepare(ctx);
   pin(ctx);
 }
+
+/** The host's clone fetched again (the target as the remote has it now, e.g. before resolving a conflict with it). */
+export async function refreshFromRemote(ctx: ItemContext): Promise<void> {
+  await onHost(ctx, (p) => p.git.prepareRemoteWorktree(remoteInput(ctx)));
+}
