@@ -18,7 +18,7 @@ import type { EpicResult, ItemStatus } from '../../common/status';
 import { startTestEnv } from '../helpers/temporal';
 import { sh, tempDir } from '../helpers/repo';
 import { fakeAgent } from '../helpers/agent';
-import { item, smallPlan, startEpic, waitFor } from '../helpers/epics';
+import { item, overseer, smallPlan, startEpic, waitFor } from '../helpers/epics';
 import { startGitServer, type GitServer } from '../helpers/git-server';
 import { makeHostNet, type HostNet } from '../helpers/netns';
 import { spawnWorker, type WorkerChild } from '../helpers/worker-child';
@@ -89,7 +89,16 @@ describe('three worker hosts on a git remote, one killed mid-session', () => {
     writeFileSync(path.join(human, 'HUMAN.md'), 'a human was here\n');
     sh(human, 'add', '.');
     sh(human, '-c', 'user.name=Human', '-c', 'user.email=h@example.com', 'commit', '-q', '-m', 'a human commit');
-    sh(human, 'push', '-q', 'origin', 'HEAD:main');
+    // Like a human: when the push is refused (the queue published meanwhile), pull and push again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        sh(human, 'push', '-q', 'origin', 'HEAD:main');
+        break;
+      } catch (err) {
+        if (attempt >= 10) throw err;
+        sh(human, '-c', 'user.name=Human', '-c', 'user.email=h@example.com', 'pull', '-q', '--rebase', 'origin', 'main');
+      }
+    }
     const humanCommit = sh(human, 'rev-parse', 'HEAD');
 
     // d's review is long: kill its host (worker and agents, every process in the namespace) in the middle of it.
@@ -130,6 +139,10 @@ describe('three worker hosts on a git remote, one killed mid-session', () => {
     const moved = finals.filter((s) => s.lostHosts?.includes(victim));
     assert.ok(moved.some((s) => s.itemId === 'd'), 'd moved to another host');
     for (const s of moved) assert.notEqual(s.host, victim);
+    // `overseer status` shows each item's host: the moved item on the host it finished on.
+    const cli = await overseer(env!, 'status', 'fleet');
+    assert.equal(cli.code, 0, cli.stderr);
+    for (const s of finals) assert.match(cli.stdout, new RegExp(`^  ${s.itemId} +merged .* on ${s.host} `, 'm'), cli.stdout);
     const redone = moved.map((s) => `${s.itemId} (now on ${s.host}; sessions run: implement ${counter(stateDir, s.itemId, 'implement')}, review ${counter(stateDir, s.itemId, 'review')})`);
     console.log(
       `fleet: host ${victim} killed ${((killedAt - started) / 1000).toFixed(1)} s into the run (its worker and ${pids.length - 1} agent process(es)); ` +
