@@ -143,6 +143,8 @@ describe('three worker hosts on a git remote, one killed mid-session', () => {
     const cli = await overseer(env!, 'status', 'fleet');
     assert.equal(cli.code, 0, cli.stderr);
     for (const s of finals) assert.match(cli.stdout, new RegExp(`^  ${s.itemId} +merged .* on ${s.host} `, 'm'), cli.stdout);
+    const dView = await overseer(env!, 'status', 'fleet', 'd');
+    assert.match(dView.stdout, new RegExp(`lost hosts: +${victim} \\(`), dView.stdout);
     const redone = moved.map((s) => `${s.itemId} (now on ${s.host}; sessions run: implement ${counter(stateDir, s.itemId, 'implement')}, review ${counter(stateDir, s.itemId, 'review')})`);
     console.log(
       `fleet: host ${victim} killed ${((killedAt - started) / 1000).toFixed(1)} s into the run (its worker and ${pids.length - 1} agent process(es)); ` +
