@@ -88,6 +88,10 @@ export async function openRepo(repoPath: string): Promise<{ top: string; commonD
     opened.set(repoPath, repo);
     return repo;
   } catch (err) {
+    // A bare repository (a host's clone of a remote, issue 12) has no work tree: it is its own top.
+    const bare = await git(repoPath).raw(['rev-parse', '--is-bare-repository', '--git-common-dir']).catch(() => '');
+    const [isBare, common] = bare.split('\n');
+    if (isBare === 'true') return { top: path.resolve(repoPath), commonDir: path.resolve(repoPath, common) };
     throw ApplicationFailure.nonRetryable(`not a git repository: ${repoPath} (${firstLine(err)})`, 'NotAGitRepo');
   }
 }

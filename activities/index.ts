@@ -9,6 +9,9 @@ import { createQueueActivities } from './queue-client';
 import { writeBack } from './sync';
 import { createAgentRunner, type RunnerOptions } from './agent/runner';
 import { measuredGates, measuredSession } from './metrics';
+import { DEFAULT_WORKDIR } from './hosts';
+import { findRemoteMergedItems, mergeRemoteStack } from './remote-merge';
+import type { StackInput } from '../common/merge';
 
 /**
  * Keeps an activity heartbeating while it runs, so a worker that dies in the middle of git work is noticed within
@@ -31,10 +34,15 @@ function alive<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args
   };
 }
 
-/** Activities of the `overseer` task queue: git, gates, the merge queue, write-back. */
-export function createCoreActivities(client: Client) {
+/**
+ * Activities of the `overseer` task queue: git, gates, the merge queue, write-back. `workdir`: where this worker
+ * keeps its mirrors of git remotes, on which the merge queue of a remote merges (issue 12).
+ */
+export function createCoreActivities(client: Client, workdir: string = DEFAULT_WORKDIR) {
   const queue = createQueueActivities(client);
   return {
+    mergeRemoteStack: alive((input: StackInput) => mergeRemoteStack(workdir, input)),
+    findRemoteMergedItems: alive((input: { url: string; targetBranch: string; epicId: string }) => findRemoteMergedItems(workdir, input)),
     prepareWorktree: alive(prepareWorktree),
     prepareInspectionWorktree: alive(prepareInspectionWorktree),
     commitWorktree: alive(commitWorktree),

@@ -8,7 +8,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { itemBranch, repoKey, safeComponent } from '../common/ids';
 import { git, GitCommandError, OVERSEER_IDENTITY } from './git-repo';
-import { ensureCacheClone, fetchRemote, pushItemBranch } from './remote-git';
+import { cacheClonePath, ensureCacheClone, pushItemBranch } from './remote-git';
 
 export interface RemoteWorktreeInput {
   url: string;
@@ -46,6 +46,10 @@ export async function prepareRemoteWorktree(workdir: string, input: RemoteWorktr
   const branch = itemBranch(input.epicId, input.itemId);
   const worktreePath = remoteWorktreePath(workdir, input.url, input.epicId, input.itemId);
   const pushed = await tip(clone, `refs/remotes/origin/${branch}`);
+  // `<target>` in the worktree is the remote's as just fetched (what a conflict resolution merges; no worktree has
+  // it checked out: items are on their own branches).
+  const remoteTarget = await tip(clone, `refs/remotes/origin/${input.targetBranch}`);
+  if (remoteTarget) await git(clone).raw(['update-ref', `refs/heads/${input.targetBranch}`, remoteTarget]);
   if (existsSync(path.join(worktreePath, '.git'))) {
     const head = await git(worktreePath).raw(['rev-parse', 'HEAD']);
     // The local worktree holds everything pushed (it pushed it), unless another host moved the branch on since.
@@ -72,14 +76,35 @@ async function isAncestor(clone: string, sha: string, of: string): Promise<boole
   }
 }
 
-/** Commits what the agent left (if anything) and pushes the branch: the checkpoint a takeover starts from. */
-export async function commitAndPush(input: { worktreePath: string; clone: string; branch: string; message: string }): Promise<{ commit: string; committed: boolean }> {
+/**
+ * Commits what the agent left (if anything) and pushes the branch: the checkpoint a takeover starts from.
+ * `ensureAheadOf` (a target branch): when the branch has no commit of its own on the remote's target, an empty one
+ * is made, so the item still gets its `Merge <itemId>:` commit (as commitWorktree does locally).
+ */
+export async function commitAndPush(input: { worktreePath: string; clone: string; branch: string; message: string; ensureAheadOf?: string }): Promise<{ commit: string; committed: boolean }> {
   const g = git(input.worktreePath);
   await g.raw(['add', '-A']);
   const dirty = await g.raw(['diff', '--cached', '--quiet']).then(() => false, () => true);
-  if (dirty) await g.raw([...OVERSEER_IDENTITY, 'commit', '--quiet', '-m', input.message]);
+  const empty = !dirty && input.ensureAheadOf !== undefined && Number(await g.raw(['rev-list', '--count', `refs/remotes/origin/${input.ensureAheadOf}..HEAD`])) === 0;
+  if (dirty || empty) {
+    const message = empty ? `${input.message} (no change needed)` : input.message;
+    await g.raw([...OVERSEER_IDENTITY, 'commit', '--no-verify', '--quiet', ...(empty ? ['--allow-empty'] : []), '-m', message]);
+  }
   const commit = await g.raw(['rev-parse', 'HEAD']);
   await pushItemBranch(input.clone, input.branch, commit);
-  await fetchRemote(input.clone);
-  return { commit, committed: dirty };
+  // What the remote now has (no fetch needed: the push succeeded, so the remote's branch is this commit).
+  await git(input.clone).raw(['update-ref', `refs/remotes/origin/${input.branch}`, commit]);
+  return { commit, committed: dirty || empty };
+}
+
+/** The item's worktree and its local branch on this host go; the branch on the remote stays (its merge deletes it). */
+export async function removeRemoteWorktree(workdir: string, input: RemoteWorktreeInput): Promise<void> {
+  const clone = cacheClonePath(workdir, input.url);
+  const worktreePath = remoteWorktreePath(workdir, input.url, input.epicId, input.itemId);
+  if (existsSync(clone)) await git(clone).raw(['worktree', 'remove', '--force', worktreePath]).catch(() => undefined);
+  await rm(worktreePath, { recursive: true, force: true });
+  if (!existsSync(clone)) return;
+  await git(clone).raw(['worktree', 'prune']);
+  const branch = itemBranch(input.epicId, input.itemId);
+  if (await tip(clone, `refs/heads/${branch}`)) await git(clone).raw(['branch', '-D', branch]).catch(() => undefined);
 }

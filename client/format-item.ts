@@ -27,6 +27,7 @@ export function formatItemView(v: ItemView): string {
     ['merge commit', s.mergeCommit],
     ['session', s.sessionId && `${s.sessionId}${s.agentVersion ? ` (claude ${s.agentVersion})` : ''}`],
     ['host', v.host ?? s.host],
+    ['lost hosts', s.lostHosts?.length ? `${s.lostHosts.join(', ')} (died under the item; it moved on from its pushed branch)` : undefined],
     ['started', when(s.startedAt)],
     ['finished', when(s.finishedAt)],
   ];

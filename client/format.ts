@@ -20,6 +20,7 @@ function pad(text: string, width: number): string {
 
 export function formatItemLine(s: ItemStatus): string {
   const bits = [pad(s.itemId, 14), pad(s.state, 16), pad(`attempts ${s.attempts}`, 11), pad(`$${(s.costUsd ?? 0).toFixed(4)}`, 10)];
+  if (s.host) bits.push(pad(`on ${s.host}`, 14)); // a plan on a git remote: the worker host holding the item
   const detail = s.pendingQuestion ? `? [${s.pendingQuestion.questionId}] ${s.pendingQuestion.question}` : s.state === 'merged' && s.mergeCommit ? s.mergeCommit.slice(0, 10) : s.detail ?? '';
   return `${bits.join(' ')} ${detail.split('\n')[0].slice(0, 100)}`.trimEnd();
 }

@@ -68,6 +68,12 @@ export function itemBranch(epicId: string, itemId: string): string {
   return `overseer/${safeComponent(epicId)}/${safeComponent(itemId)}`;
 }
 
+/** The merge queue of a git remote's target branch (issue 12: one queue per remote URL and target branch). */
+export function remoteQueueKey(url: string, targetBranch: string): string {
+  const name = url.replace(/[\\/]+$/, '').replace(/\.git$/, '').split(/[\\/:]/).pop() || 'remote';
+  return `${safeComponent(name)}-${safeComponent(targetBranch)}-${fnv1a(`${url}\n${targetBranch}`)}`;
+}
+
 /** A short, readable, unique key for a repository path: `<basename>-<hash>`. */
 export function repoKey(repoPath: string): string {
   const trimmed = repoPath.replace(/[\\/]+$/, '');

@@ -6,7 +6,10 @@ export interface MergeRequest {
   epicId: string;
   itemId: string;
   title: string;
+  /** The local repository; for a request on a remote, its URL (shown by `overseer queue`). */
   repoPath: string;
+  /** A git remote (issue 12): the queue merges on a host's mirror of it and publishes by compare-and-swap push. */
+  url?: string;
   targetBranch: string;
   branch: string;
   /** Workflow id of the requester, which receives the `mergeResult` signal. */

@@ -71,6 +71,10 @@ export interface ItemStatus {
   attempts: number;
   branch?: string;
   worktree?: string;
+  /** The worker host holding the item's worktree (plans on a git remote, issue 12). */
+  host?: string;
+  /** Hosts the item lost (they died under it) and moved on from. */
+  lostHosts?: string[];
   sessionId?: string;
   pendingQuestion?: Question;
   mergeCommit?: string;

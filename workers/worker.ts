@@ -13,7 +13,7 @@ import type { RunnerOptions } from '../activities/agent/runner';
 import { workflowBundle } from './bundle';
 import { defaultBuildId, deploymentOptions, ensureCurrentVersion } from './versioning';
 import { registerBuiltInWriteBacks } from '../activities/sync-handlers';
-import { createHostActivities } from '../activities/hosts';
+import { createHostActivities, HostSlots, slotted } from '../activities/hosts';
 import { hostIdentity, hostTaskQueue } from '../common/hosts';
 
 export interface WorkerOptions {
@@ -55,6 +55,8 @@ export async function createWorkers(opts: WorkerOptions): Promise<Worker[]> {
   const workers: Worker[] = [];
   const buildId = opts.buildId ?? defaultBuildId();
   const workerDeploymentOptions = deploymentOptions(buildId);
+  // The items this host holds a session slot for: claims wait for one (activities/hosts.ts).
+  const slots = new HostSlots(opts.maxSessions ?? 4);
   if (queues.includes('core')) {
     workers.push(
       await Worker.create({
@@ -64,7 +66,7 @@ export async function createWorkers(opts: WorkerOptions): Promise<Worker[]> {
         workflowBundle: opts.workflowBundle ?? (await workflowBundle({ tracing: opts.tracing !== undefined })),
         workerDeploymentOptions,
         ...opts.tracing?.worker,
-        activities: createCoreActivities(opts.client),
+        activities: createCoreActivities(opts.client, opts.host?.workdir),
         identity,
         maxCachedWorkflows: 200,
         stickyQueueScheduleToStartTimeout: opts.stickyQueueScheduleToStartTimeout ?? '10s',
@@ -80,7 +82,7 @@ export async function createWorkers(opts: WorkerOptions): Promise<Worker[]> {
         connection: opts.connection,
         namespace: opts.namespace,
         taskQueue: AGENT_TASK_QUEUE,
-        activities: { ...createAgentActivities(opts.runner), ...(opts.host && createHostActivities(opts.host.name, opts.host.workdir)) },
+        activities: { ...createAgentActivities(opts.runner), ...(opts.host && createHostActivities(opts.host.name, opts.host.workdir, slots)) },
         identity,
         workerDeploymentOptions,
         ...opts.tracing?.worker,
@@ -90,7 +92,7 @@ export async function createWorkers(opts: WorkerOptions): Promise<Worker[]> {
       }),
     );
   }
-  if (opts.host) workers.push(await createHostQueueWorker(opts, identity, workerDeploymentOptions));
+  if (opts.host) workers.push(await createHostQueueWorker(opts, identity, workerDeploymentOptions, slots));
   if (opts.promoteIfNone !== false) {
     // The server knows the version once these workers poll (after run()), so this retries in the background,
     // for as long as the workers live.
@@ -101,12 +103,19 @@ export async function createWorkers(opts: WorkerOptions): Promise<Worker[]> {
 }
 
 /** The host's own queue: every activity an item's worktree binds to it (git, gates, sessions). */
-async function createHostQueueWorker(opts: WorkerOptions, identity: string, workerDeploymentOptions: ReturnType<typeof deploymentOptions>): Promise<Worker> {
+async function createHostQueueWorker(opts: WorkerOptions, identity: string, workerDeploymentOptions: ReturnType<typeof deploymentOptions>, slots: HostSlots): Promise<Worker> {
+  const { name, workdir } = opts.host!;
+  const { runAgent } = createAgentActivities(opts.runner);
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
-    taskQueue: hostTaskQueue(opts.host!.name),
-    activities: { ...createCoreActivities(opts.client), ...createAgentActivities(opts.runner), ...createHostActivities(opts.host!.name, opts.host!.workdir) },
+    taskQueue: hostTaskQueue(name),
+    activities: {
+      ...createCoreActivities(opts.client, workdir),
+      ...createHostActivities(name, workdir, slots),
+      // At most --max-sessions sessions at once on this host (activities/hosts.ts).
+      runAgent: slotted(slots, runAgent),
+    },
     identity,
     workerDeploymentOptions,
     ...opts.tracing?.worker,

@@ -10,9 +10,13 @@ import { updateSearchAttributes, type EpicContext } from './epic-context';
 /** The first run (not after continue-as-new): started again with the same epic id, what is merged is not done twice. */
 export async function start(ctx: EpicContext): Promise<void> {
   const { plan, epicId } = ctx;
-  const merged = await ctx.core.findMergedItems({ repoPath: plan.repo.path, targetBranch: plan.repo.targetBranch, epicId });
+  const { url, targetBranch } = plan.repo;
+  // A plan on a git remote (issue 12; no recorded history has one): asked of any host's mirror of the remote.
+  const merged = url
+    ? await ctx.core.findRemoteMergedItems({ url, targetBranch, epicId })
+    : await ctx.core.findMergedItems({ repoPath: plan.repo.path, targetBranch, epicId });
   Object.assign(ctx.statuses, mergedEarlier(ctx.statuses, merged));
-  if (patched('fixed-council-prompts')) ctx.rolePromptCommit = await ctx.core.councilPromptsCommit({ repoPath: plan.repo.path, targetBranch: plan.repo.targetBranch });
+  if (!url && patched('fixed-council-prompts')) ctx.rolePromptCommit = await ctx.core.councilPromptsCommit({ repoPath: plan.repo.path, targetBranch: plan.repo.targetBranch });
   await sourceWriteBack(ctx, 'epic-started');
 }
 

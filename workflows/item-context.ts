@@ -10,7 +10,7 @@ import { OverseerAwaitingHuman, OverseerState } from '../common/search-attribute
 import type { ItemState, ItemStatus, Question, SessionUsage } from '../common/status';
 import { agentActivities, coreActivities, gateActivities } from './activity-options';
 import { showItemDetails } from './ui';
-import type { ItemOutcome, ItemOutcomeState, WorkItemInput } from './item-types';
+import type { ItemHost, ItemOutcome, ItemOutcomeState, WorkItemInput } from './item-types';
 
 const HISTORY_LIMIT = 40;
 
@@ -54,6 +54,8 @@ export interface ItemContext {
   /** The implementer's session and summary, carried when the item continues-as-new while its merge waits. */
   implSession: string;
   summary: string;
+  /** The worker host holding the worktree, for a plan on a git remote (item-host.ts). */
+  host?: ItemHost;
 }
 
 /** A new item's context (a run that continues an earlier one is then restored: item-continue-as-new.ts). */

@@ -13,6 +13,7 @@ import { awaitMergeApproval } from './item-approval';
 import { gateLoop } from './item-gates';
 import { ask, commit, fix, implement, spendAttempt } from './item-implement';
 import { ItemFailed, ItemSkipped } from './item-types';
+import { isRemote, refreshFromRemote } from './item-host';
 
 type Conflict = Extract<MergeOutcome, { status: 'conflict' }>;
 type GateFailed = Extract<MergeOutcome, { status: 'gate_failed' }>;
@@ -68,6 +69,8 @@ function mergeRequest(ctx: ItemContext, requestId: string): MergeRequest {
     holdRetry: settings.mergeHoldRetry,
     heartbeatTimeout: settings.heartbeatTimeout,
     ...(settings.mergeBatch && { mergeBatch: settings.mergeBatch.max }),
+    // On a remote, the queue merges on a host's mirror of it (the clone path here is this item's host's own).
+    ...(ctx.input.repo.url && { url: ctx.input.repo.url, repoPath: ctx.input.repo.url }),
   };
 }
 
@@ -106,6 +109,7 @@ async function waitForMerge(ctx: ItemContext, request: MergeRequest, shown?: str
 /** A resolution session merges the target into the branch; true when it did (and committed). */
 async function resolveConflict(ctx: ItemContext, conflict: Conflict): Promise<boolean> {
   await setState(ctx, 'merging', `conflict in ${conflict.files.join(', ')}; resolving`);
+  if (isRemote(ctx)) await refreshFromRemote(ctx); // the host's <target> is the remote's as it is now
   const res = await implement(ctx, 'resolve-conflict', conflictPrompt(conflict.files, ctx.targetBranch));
   if (res.report.status === 'done') {
     await commit(ctx, `${ctx.item.id}: resolve conflicts with ${ctx.targetBranch}`);

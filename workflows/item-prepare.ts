@@ -2,9 +2,11 @@
 import { note, outcome, setState, type ItemContext } from './item-context';
 import type { ItemOutcome } from './item-types';
 import { writeBack } from './item-write-back';
+import { bindHost, isRemote } from './item-host';
 
 /** Returns the outcome when there is nothing left to do (merged before), else undefined with the worktree ready. */
 export async function prepare(ctx: ItemContext): Promise<ItemOutcome | undefined> {
+  if (isRemote(ctx)) return prepareRemote(ctx);
   const { core, repoPath, targetBranch, epicId, item, status } = ctx;
   await setState(ctx, 'running', 'preparing worktree');
   const earlier = await core.findItemMerge({ repoPath, targetBranch, epicId, itemId: item.id });
@@ -23,5 +25,15 @@ export async function prepare(ctx: ItemContext): Promise<ItemOutcome | undefined
   status.worktree = wt.worktreePath;
   note(ctx, `${wt.reused ? 'reusing' : 'created'} worktree ${ctx.worktree} on ${ctx.branch}`);
   await writeBack(ctx, { kind: 'started', itemId: item.id });
+  return undefined;
+}
+
+/**
+ * A plan on a git remote: the worktree on a claimed host (item-host.ts). What an earlier run merged was found by the
+ * epic at its start (on the remote's target), and the queue answers a branch merged before with its merge commit.
+ */
+async function prepareRemote(ctx: ItemContext): Promise<ItemOutcome | undefined> {
+  await bindHost(ctx);
+  await writeBack(ctx, { kind: 'started', itemId: ctx.item.id });
   return undefined;
 }

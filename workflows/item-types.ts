@@ -3,6 +3,8 @@ import type { ItemBudget } from '../common/api';
 import type { EpicSettings, PlanSource, WorkItem } from '../common/plan';
 import type { Usage } from '../common/usage';
 import type { ItemStatus, Question, SessionUsage } from '../common/status';
+import type { HostClaim } from '../common/hosts';
+import type { HostProxies } from './host-options';
 
 export interface WorkItemInput {
   epicId: string;
@@ -10,7 +12,8 @@ export interface WorkItemInput {
   /** The epic's run counter for this item; updates of older runs are ignored by the epic. */
   run: number;
   item: WorkItem;
-  repo: { path: string; targetBranch: string };
+  /** `url`: a git remote (issue 12); the item then runs on a worker host's clone of it (item-host.ts). */
+  repo: { path: string; targetBranch: string; url?: string };
   settings: EpicSettings;
   source?: PlanSource;
   /** Attempts spent by earlier runs (a human retry gets a fresh budget; the total is shown). */
@@ -53,4 +56,15 @@ export interface ItemResume {
   /** The request the queue has (its id names the first run; the queue answers this workflow id). */
   requestId: string;
   shownHold?: string;
+}
+
+/** The worker host holding an item's worktree, for a plan on a git remote (item-host.ts). */
+export interface ItemHost {
+  url: string;
+  claim?: HostClaim;
+  proxies?: HostProxies;
+  clone: string;
+  /** Which host each agent session ran on: a conversation is resumable only there. */
+  sessionHosts: Map<string, string>;
+  lost: string[];
 }

@@ -18,6 +18,7 @@ import { implementAttempt } from './item-implement';
 import { registerBudgetHandler } from './item-limits';
 import { merge } from './item-merge';
 import { prepare } from './item-prepare';
+import { bindHost, isRemote } from './item-host';
 import type { ItemOutcome, WorkItemInput } from './item-types';
 
 export type { ItemOutcome, ItemOutcomeState, WorkItemInput } from './item-types';
@@ -30,7 +31,8 @@ export async function workItemWorkflow(input: WorkItemInput): Promise<ItemOutcom
   registerBudgetHandler(ctx);
   try {
     if (input.resume) {
-      // A run continued while its merge waited: go on waiting for the same request.
+      // A run continued while its merge waited: go on waiting for the same request (on a remote, on a host again).
+      if (isRemote(ctx)) await bindHost(ctx);
       await merge(ctx, input.resume.implSession, input.resume.requestId);
       return await finishMerged(ctx, ctx.summary);
     }

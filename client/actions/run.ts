@@ -27,7 +27,7 @@ export async function startEpic(client: Client, plan: EpicPlan): Promise<string>
         { key: OverseerState, value: 'running' },
         { key: OverseerAwaitingHuman, value: false },
       ],
-      staticSummary: summary(`${plan.title} (${plan.items.length} items, ${plan.repo.path})`),
+      staticSummary: summary(`${plan.title} (${plan.items.length} items, ${plan.repo.url !== undefined ? displayUrl(plan.repo.url) : plan.repo.path})`),
       staticDetails: epicStaticDetails(plan),
     });
   } catch (err) {
@@ -61,10 +61,6 @@ export async function runCommand(source: string | undefined, opts: SourceOptions
   const plan = await loadPlan(source, opts);
   const notes = await checkRepository(plan);
   for (const n of notes) console.error(`note: ${n}`);
-  if (plan.repo.url !== undefined) {
-    // The remote checks out; running items on worker hosts' clones of it is not built yet (issue 12, points 2-4).
-    throw new UserError(`${displayUrl(plan.repo.url)} (${plan.repo.targetBranch}) checks out, but this version runs epics only on a local repository (repo.path / --repo); nothing started`);
-  }
   const merged = await everythingMerged(plan);
   if (merged) {
     console.log(`every item of epic ${plan.epicId} is already merged into ${plan.repo.targetBranch} (${plan.repo.path}); nothing to start.`);

@@ -20,13 +20,15 @@ function quietRuntime(): void {
   }
 }
 
-export async function startTestEnv(extraArgs: string[] = []): Promise<TestWorkflowEnvironment> {
+/** `ip`: the address the server listens on (default loopback), e.g. a bridge that test network namespaces reach. */
+export async function startTestEnv(extraArgs: string[] = [], ip?: string): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: devServerExecutable(findTemporalCli()),
       searchAttributes: SEARCH_ATTRIBUTES,
       extraArgs,
+      ...(ip && { ip }),
     },
   });
 }

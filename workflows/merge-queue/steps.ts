@@ -9,7 +9,9 @@ import type { QueueCore } from './queue';
 
 async function callStack(stackInput: StackInput): Promise<StackResult> {
   try {
-    return await mergeActivities(stackInput.requests[0]).mergeStack(stackInput);
+    const acts = mergeActivities(stackInput.requests[0]);
+    // A queue of a git remote (issue 12) merges on a host's mirror of it and publishes by compare-and-swap push.
+    return await (stackInput.requests[0].url ? acts.mergeRemoteStack(stackInput) : acts.mergeStack(stackInput));
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     return { base: '', outcomes: stackInput.requests.map((r) => ({ requestId: r.requestId, outcome: { status: 'error', message } })), stacked: [], stack: { status: 'none' } };

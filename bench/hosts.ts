@@ -1,0 +1,74 @@
+/**
+ * Hosts (issue 12): a wide plan on a git remote (24 independent items, 5 s simulated sessions, review off) run on
+ * 1, 2 and 3 worker hosts of `--max-sessions 2` each, in one run; each host is its own worker process with its own
+ * workdir (like `overseer worker --host h<k> --workdir <dir> --max-sessions 2`), the remote a `git daemon`.
+ * Prints the makespans and the speedups over one host (goal: 3 hosts at least 2.6x faster than one).
+ *
+ *   npx tsx bench/hosts.ts [--n 24] [--session 5000] [--sessions 2] [--hosts 3] [--timeline]
+ * (--timeline: when each item's activities started, per round)
+ */
+import { epicWorkflowId, TASK_QUEUE } from '../common/ids';
+import type { EpicResult } from '../common/status';
+import { startTestEnv } from '../test/helpers/temporal';
+import { tempDir } from '../test/helpers/repo';
+import { fakeAgent } from '../test/helpers/agent';
+import { item, smallPlan } from '../test/helpers/epics';
+import { startGitServer } from '../test/helpers/git-server';
+import { spawnWorker, type WorkerChild } from '../test/helpers/worker-child';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+const n = arg('n', 24);
+const sessionMs = arg('session', 5000);
+const perHost = arg('sessions', 2);
+const maxHosts = arg('hosts', 3);
+
+const env = await startTestEnv();
+const names = Array.from({ length: maxHosts }, (_, k) => `round${k + 1}`);
+const server = await startGitServer(names);
+const agent = fakeAgent({ defaults: { implement: { delayMs: sessionMs } } });
+const hosts: WorkerChild[] = [];
+const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const makespans: number[] = [];
+try {
+  for (let k = 1; k <= maxHosts; k++) {
+    // One more host for this round (the earlier ones keep serving).
+    const host = spawnWorker(env.address, { OVERSEER_HOST: `bench-h${k}`, OVERSEER_WORKDIR: tempDir(`fleet-bench-h${k}`), OVERSEER_MAX_SESSIONS: String(perHost), OVERSEER_CLAUDE_CONFIG_DIR: `${agent.configDir}-h${k}` });
+    hosts.push(host);
+    await host.ready;
+    const plan = smallPlan(`hosts-${k}`, '', Array.from({ length: n }, (_, j) => item(`w${j + 1}`)), agent.command, { maxParallel: n, review: { enabled: false, maxRounds: 1 } });
+    plan.repo = { path: '', url: server.url(names[k - 1]), targetBranch: 'main' };
+    const t0 = performance.now();
+    const result: EpicResult = await env.client.workflow.execute('epicWorkflow', { workflowId: epicWorkflowId(plan.epicId), taskQueue: TASK_QUEUE, args: [plan] });
+    const makespan = performance.now() - t0;
+    const merged = result.items.filter((i) => i.state === 'merged').length;
+    if (merged !== n) throw new Error(`${k} host(s): ${merged}/${n} merged`);
+    makespans.push(makespan);
+    if (process.argv.includes('--timeline')) {
+      const rows: string[] = [];
+      for (let j = 1; j <= n; j++) {
+        const h = await env.client.workflow.getHandle(`epic/hosts-${k}/item/w${j}`).fetchHistory();
+        const t = (e: { eventTime?: { seconds?: unknown; nanos?: number | null } | null }) => Number(e.eventTime!.seconds) + (e.eventTime!.nanos ?? 0) / 1e9;
+        const sched = new Map<number, string>();
+        const marks: string[] = [];
+        for (const e of h.events!) {
+          const id = Number(e.eventId);
+          if (e.activityTaskScheduledEventAttributes) sched.set(id, e.activityTaskScheduledEventAttributes.activityType!.name!);
+          if (e.activityTaskStartedEventAttributes) marks.push(`${sched.get(Number(e.activityTaskStartedEventAttributes.scheduledEventId))}@${(t(e) - t0 / 1000 - performance.timeOrigin / 1000).toFixed(1)}`);
+        }
+        rows.push(`w${j}: ${marks.join(' ')} end@${(t(h.events!.at(-1)!) - t0 / 1000 - performance.timeOrigin / 1000).toFixed(1)}`);
+      }
+      console.log(rows.join('\n'));
+    }
+    const ideal = Math.ceil(n / (k * perHost)) * sessionMs;
+    console.log(`${k} host(s) x ${perHost} sessions: ${s(makespan)} (sessions alone, perfectly packed: ${s(ideal)})`);
+  }
+  console.log(`hosts: ${n} items, ${s(sessionMs)} sessions, --max-sessions ${perHost}; makespans ${makespans.map(s).join(' / ')}; speedups ${makespans.map((m) => `${(makespans[0] / m).toFixed(2)}x`).join(' / ')} (goal: ${maxHosts} hosts at least 2.6x one)`);
+} finally {
+  for (const h of hosts) h.proc.kill('SIGTERM');
+  await Promise.all(hosts.map((h) => h.exited));
+  server.stop();
+  await env.teardown();
+}
