@@ -39,14 +39,19 @@ export function agentActivities(settings: Pick<EpicSettings, 'agent'>) {
     taskQueue: AGENT_TASK_QUEUE,
     startToCloseTimeout: parseDuration(settings.agent.sessionTimeout),
     heartbeatTimeout: parseDuration(settings.agent.heartbeatTimeout),
-    retry: {
-      initialInterval: parseDuration(settings.agent.retryInterval),
-      backoffCoefficient: 2,
-      maximumInterval: '5m',
-      maximumAttempts: settings.agent.maxRetries + 1,
-      nonRetryableErrorTypes: NON_RETRYABLE_AGENT_ERRORS,
-    },
+    retry: agentRetry(settings),
   });
+}
+
+/** How a session is retried (and resumed) after an API error or a crash, wherever it runs. */
+export function agentRetry(settings: Pick<EpicSettings, 'agent'>) {
+  return {
+    initialInterval: parseDuration(settings.agent.retryInterval),
+    backoffCoefficient: 2,
+    maximumInterval: '5m',
+    maximumAttempts: settings.agent.maxRetries + 1,
+    nonRetryableErrorTypes: NON_RETRYABLE_AGENT_ERRORS,
+  };
 }
 
 /** No attempt limit: a merge that cannot happen now (a locked ref, a full disk) must happen later, never be lost. */

@@ -8,11 +8,10 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { AgentActivities, CoreActivities } from '../activities/index';
 import type { HostActivities } from '../activities/hosts';
-import { NON_RETRYABLE_AGENT_ERRORS } from '../common/agent-errors';
 import { parseDuration } from '../common/durations';
 import { AGENT_TASK_QUEUE } from '../common/ids';
 import type { EpicSettings } from '../common/plan';
-import { NON_RETRYABLE_GIT_ERRORS } from './activity-options';
+import { agentRetry, NON_RETRYABLE_GIT_ERRORS } from './activity-options';
 
 type Settings = Pick<EpicSettings, 'heartbeatTimeout' | 'gateTimeout' | 'gates' | 'mergeGates' | 'agent'>;
 
@@ -57,13 +56,7 @@ export function hostActivities(settings: Settings, taskQueue: string) {
     scheduleToStartTimeout,
     startToCloseTimeout: sessionMs,
     heartbeatTimeout: parseDuration(settings.agent.heartbeatTimeout),
-    retry: {
-      initialInterval: parseDuration(settings.agent.retryInterval),
-      backoffCoefficient: 2,
-      maximumInterval: '5m',
-      maximumAttempts: settings.agent.maxRetries + 1,
-      nonRetryableErrorTypes: NON_RETRYABLE_AGENT_ERRORS,
-    },
+    retry: agentRetry(settings),
   });
   return { git, gates, agent };
 }
