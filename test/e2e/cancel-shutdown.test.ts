@@ -34,8 +34,9 @@ after(async () => {
   await env?.teardown();
 });
 
+/** Waits (up to a minute: a worker process starting on a loaded machine is slow) for n agent processes. */
 async function untilAgents(marker: string, n: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 600; i++) {
     if (processesMatching(marker).length >= n) return;
     await sleep(100);
   }
