@@ -26,13 +26,7 @@ function collect(target) {
     .filter((f) => f.endsWith('.test.ts'));
 }
 
-// The longest files start first, so the last one to finish is a short one (two run at a time; see below).
-const LONGEST_FIRST = ['large-epic-300', 'cli-human', 'crash', 'large-epic', 'cancel-shutdown', 'program'];
-const rank = (f) => {
-  const i = LONGEST_FIRST.indexOf(path.basename(f, '.test.ts'));
-  return i < 0 ? LONGEST_FIRST.length : i;
-};
-const files = (args.length ? args : dirs).flatMap(collect).sort((a, b) => rank(a) - rank(b));
+const files = (args.length ? args : dirs).flatMap(collect);
 if (!files.length) {
   console.error(`no test files in ${(args.length ? args : dirs).join(', ')}`);
   process.exit(1);
