@@ -15,6 +15,8 @@ interface Topic {
 
 export class LiveFeed {
   private topics = new Map<string, Topic>();
+  /** Polls under way: closing waits for them, so no query is left running on a client about to be closed. */
+  private inflight = new Set<Promise<unknown>>();
 
   constructor(
     private readonly fetch: (topic: string) => Promise<unknown>,
@@ -51,10 +53,14 @@ export class LiveFeed {
   private async poll(topic: string, t: Topic): Promise<void> {
     if (t.stopped) return;
     let value: unknown;
+    const fetching = this.fetch(topic);
+    this.inflight.add(fetching);
     try {
-      value = await this.fetch(topic);
+      value = await fetching;
     } catch (err) {
       value = { error: err instanceof Error ? err.message : String(err) };
+    } finally {
+      this.inflight.delete(fetching);
     }
     const json = JSON.stringify(value);
     if (!t.stopped && json !== t.last) {
@@ -65,7 +71,9 @@ export class LiveFeed {
     if (!t.stopped) t.timer = setTimeout(() => void this.poll(topic, t), this.interval(topic));
   }
 
-  close(): void {
+  /** Stops every poll loop; resolves once the polls under way have answered. */
+  async close(): Promise<void> {
     for (const [topic, t] of this.topics) this.stop(topic, t);
+    await Promise.allSettled([...this.inflight]);
   }
 }

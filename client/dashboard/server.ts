@@ -81,7 +81,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     url: `http://${shown}:${bound}/`,
     port: bound,
     async close() {
-      feed.close();
+      await feed.close();
       await new Promise<void>((resolve) => {
         const s = server as unknown as { close(cb: () => void): void; closeAllConnections?: () => void };
         s.close(() => resolve());
