@@ -28,6 +28,13 @@ function repoWithConfig(prefix: string): string {
   return repo;
 }
 
+/**
+ * A shell command for the first item's session: wait until the second item's worktree exists, so the second branch is
+ * cut from main before the first merges (on a loaded machine its start may otherwise come after that merge, and then
+ * nothing conflicts).
+ */
+const afterWorktreeOf = (itemId: string) => `for i in $(seq 600); do [ -e ../${itemId}/.git ] && exit 0; sleep 0.1; done; exit 1`;
+
 const itemStatus = (epicId: string, itemId: string): Promise<ItemStatus> =>
   env.client.workflow.getHandle(itemWorkflowId(epicId, itemId)).query(itemStatusQuery);
 
@@ -37,7 +44,7 @@ describe('merge conflicts', () => {
     const resolved = 'name = sample\nvalue = A and B\n';
     const agent = fakeAgent({
       items: {
-        a: { implement: { files: { 'config.txt': 'name = sample\nvalue = A\n' } } },
+        a: { implement: { files: { 'config.txt': 'name = sample\nvalue = A\n' }, bash: [afterWorktreeOf('b')] } },
         // b finishes later, so a lands first and b's branch (cut from the same main) conflicts.
         b: {
           implement: { files: { 'config.txt': 'name = sample\nvalue = B\n' }, delayMs: 2500 },
@@ -67,7 +74,7 @@ describe('merge conflicts', () => {
     const clean = 'name = sample\nvalue = 1 and 2\n';
     const agent = fakeAgent({
       items: {
-        m1: { implement: { files: { 'config.txt': 'name = sample\nvalue = 1\n' } } },
+        m1: { implement: { files: { 'config.txt': 'name = sample\nvalue = 1\n' }, bash: [afterWorktreeOf('m2')] } },
         m2: {
           implement: { files: { 'config.txt': 'name = sample\nvalue = 2\n' }, delayMs: 2500 },
           // The resolution "succeeds" but commits the markers; the fix session writes the real resolution.
@@ -97,7 +104,7 @@ describe('merge conflicts', () => {
     const repo = repoWithConfig('unresolvable');
     const agent = fakeAgent({
       items: {
-        x: { implement: { files: { 'config.txt': 'name = sample\nvalue = X\n' } } },
+        x: { implement: { files: { 'config.txt': 'name = sample\nvalue = X\n' }, bash: [afterWorktreeOf('y')] } },
         y: { implement: { files: { 'config.txt': 'name = sample\nvalue = Y\n' }, delayMs: 2500 }, 'resolve-conflict': { resolve: 'fail' } },
       },
     });
@@ -137,7 +144,7 @@ describe('merge conflicts', () => {
     const repo = repoWithConfig('manual');
     const agent = fakeAgent({
       items: {
-        p: { implement: { files: { 'config.txt': 'name = sample\nvalue = P\n' } } },
+        p: { implement: { files: { 'config.txt': 'name = sample\nvalue = P\n' }, bash: [afterWorktreeOf('q')] } },
         q: { implement: { files: { 'config.txt': 'name = sample\nvalue = Q\n' }, delayMs: 2500 }, 'resolve-conflict': { resolve: 'fail' } },
       },
     });
