@@ -13,9 +13,12 @@ import { note, setState, type ItemContext } from './item-context';
 import { summary } from '../common/ui-details';
 import { ItemFailed } from './item-types';
 
-/** A few seconds past the reset, spread so that waiting items do not all start at the same instant. */
-const RESET_MARGIN_MS = 2_000;
-const RESET_JITTER_MS = 3_000;
+/**
+ * Past the reset by a margin (the server's clock may be a little behind), spread so that the waiting items do not all
+ * start at the same instant; at most 3.5 s in all, so the sessions run again within 5 s of the reset.
+ */
+const RESET_MARGIN_MS = 1_500;
+const RESET_JITTER_MS = 2_000;
 
 /** A session stopped by a limit: what the runner's failure details say. */
 export interface SessionStop {

@@ -10,6 +10,7 @@ import { epicIdFromWorkflowId, epicWorkflowId, itemWorkflowId } from '../../comm
 import type { EpicPlan, WorkItem } from '../../common/plan';
 import type { EpicStatus, ItemStatus } from '../../common/status';
 import { OverseerAwaitingHuman, OverseerState } from '../../common/search-attributes';
+import { sharedQuery } from './queries';
 
 export interface EpicSummary {
   epicId: string;
@@ -41,7 +42,7 @@ export async function withTimeout<T>(p: Promise<T>, ms: number, what: string): P
 }
 
 export function epicStatus(client: Client, epicId: string): Promise<EpicStatus> {
-  return withTimeout(client.workflow.getHandle(epicWorkflowId(epicId)).query(epicStatusQuery), 5000, `epic ${epicId}`);
+  return withTimeout(sharedQuery(client, epicWorkflowId(epicId), epicStatusQuery), 5000, `epic ${epicId}`);
 }
 
 
@@ -74,7 +75,7 @@ export async function listEpics(client: Client, limit = 100): Promise<EpicSummar
 
 async function fillProgress(client: Client, row: EpicSummary): Promise<void> {
   try {
-    const s = await withTimeout(client.workflow.getHandle(row.workflowId).query(epicStatusQuery), 3000, row.epicId);
+    const s = await withTimeout(sharedQuery(client, row.workflowId, epicStatusQuery), 3000, row.epicId);
     row.title = s.title;
     row.phase = s.phase;
     row.total = s.items.length;
@@ -92,7 +93,7 @@ export async function itemDetail(client: Client, epicId: string, itemId: string)
   if (!entry) return undefined;
   let own: ItemStatus | undefined;
   try {
-    own = await withTimeout(client.workflow.getHandle(itemWorkflowId(epicId, itemId)).query(itemStatusQuery), 3000, itemId);
+    own = await withTimeout(sharedQuery(client, itemWorkflowId(epicId, itemId), itemStatusQuery), 3000, itemId);
   } catch {
     /* never started, or no worker: the epic's entry is what there is */
   }

@@ -13,6 +13,7 @@ import { LiveFeed } from './live';
 import { apiRoutes } from './routes';
 import { checkListen, guard } from './security';
 import { fetchTopic } from './snapshots';
+import { queriesSettled } from './queries';
 
 export interface DashboardOptions {
   client: Client;
@@ -82,6 +83,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     port: bound,
     async close() {
       await feed.close();
+      await queriesSettled(opts.client);
       await new Promise<void>((resolve) => {
         const s = server as unknown as { close(cb: () => void): void; closeAllConnections?: () => void };
         s.close(() => resolve());

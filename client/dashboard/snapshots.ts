@@ -8,6 +8,7 @@ import type { EpicStatus, Question } from '../../common/status';
 import { queueWorkflowIdFor } from '../actions/queue';
 import { epicStatus, listEpics, withTimeout, type EpicSummary } from './epics';
 import { redact } from './transcript';
+import { sharedQuery } from './queries';
 
 export interface QueueView {
   workflowId: string;
@@ -45,7 +46,7 @@ export async function queueView(client: Client, repoPath: string): Promise<Queue
   const handle = client.workflow.getHandle(workflowId);
   try {
     const running = (await handle.describe()).status.name === 'RUNNING';
-    const status = await withTimeout(handle.query(queueStatusQuery), 3000, 'the merge queue');
+    const status = await withTimeout(sharedQuery(client, workflowId, queueStatusQuery), 3000, 'the merge queue');
     return { workflowId, running, status };
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return { workflowId, running: false, note: 'no merge queue has run for this repository yet' };
