@@ -9,16 +9,13 @@ import { performance } from 'node:perf_hooks';
 import { importBeads } from '../client/importers/beads';
 import { knownRoles } from '../client/importers/roles';
 import { generateBeadsExport } from '../test/helpers/beads-gen';
+import { option } from './args';
 
 const BUDGET_MS = 1000;
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
 
-const sizes = arg('epics', '60,300,1000').split(',').map(Number);
-const rounds = Number(arg('rounds', '3'));
+const sizes = option('epics', '60,300,1000').split(',').map(Number);
+const rounds = Number(option('rounds', '3'));
 const roles = knownRoles(process.cwd());
 
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];

@@ -19,11 +19,11 @@ import { startTestEnv, startWorkers } from '../test/helpers/temporal';
 import { makeRepo } from '../test/helpers/repo';
 import { fakeAgent } from '../test/helpers/agent';
 import { smallPlan, startEpic } from '../test/helpers/epics';
+import { numberOption } from './args';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = path.join(ROOT, 'bin', 'overseer.js');
-const runsArg = process.argv.indexOf('--runs');
-const RUNS = runsArg >= 0 ? Number(process.argv[runsArg + 1]) : 5;
+const RUNS = numberOption('runs', 5);
 if (!existsSync(path.join(ROOT, 'dist', 'client', 'cli.js'))) throw new Error('build first: npm run build');
 const cli = findTemporalCli();
 if (cli.kind !== 'path') throw new Error('the temporal CLI is not installed');

@@ -15,15 +15,12 @@ import { fakeAgent } from '../test/helpers/agent';
 import { item, smallPlan } from '../test/helpers/epics';
 import { startGitServer } from '../test/helpers/git-server';
 import { spawnWorker, type WorkerChild } from '../test/helpers/worker-child';
+import { numberOption } from './args';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
-const n = arg('n', 24);
-const sessionMs = arg('session', 5000);
-const perHost = arg('sessions', 2);
-const maxHosts = arg('hosts', 3);
+const n = numberOption('n', 24);
+const sessionMs = numberOption('session', 5000);
+const perHost = numberOption('sessions', 2);
+const maxHosts = numberOption('hosts', 3);
 
 const env = await startTestEnv();
 const names = Array.from({ length: maxHosts }, (_, k) => `round${k + 1}`);

@@ -12,9 +12,9 @@ import { startTestEnv, startWorkers } from '../test/helpers/temporal';
 import { makeRepo } from '../test/helpers/repo';
 import { fakeAgent } from '../test/helpers/agent';
 import { item, smallPlan } from '../test/helpers/epics';
+import { numberOption } from './args';
 
-const i = process.argv.indexOf('--n');
-const n = i >= 0 ? Number(process.argv[i + 1]) : 8;
+const n = numberOption('n', 8);
 type Event = temporal.api.history.v1.IHistoryEvent;
 const ms = (e: Event) => Number(e.eventTime!.seconds) * 1000 + Math.round((e.eventTime!.nanos ?? 0) / 1e6);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;

@@ -8,9 +8,9 @@
  */
 import { startTestEnv, startWorkers } from '../test/helpers/temporal';
 import { runLargeEpic } from '../test/helpers/large-epic';
+import { numberOption } from './args';
 
-const nArg = process.argv.indexOf('--n');
-const n = nArg >= 0 ? Number(process.argv[nArg + 1]) : 300;
+const n = numberOption('n', 300);
 const env = await startTestEnv();
 const workers = await startWorkers(env, { maxSessions: 8 });
 try {

@@ -12,14 +12,11 @@ import { startTestEnv, startWorkers } from '../test/helpers/temporal';
 import { makeRepo } from '../test/helpers/repo';
 import { fakeAgent } from '../test/helpers/agent';
 import { item, smallPlan } from '../test/helpers/epics';
+import { numberOption } from './args';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
-const n = arg('n', 30);
-const P = arg('p', 4);
-let seed = arg('seed', 15);
+const n = numberOption('n', 30);
+const P = numberOption('p', 4);
+let seed = numberOption('seed', 15);
 const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
 
 // Each item depends on up to two random earlier items; durations 3–9 s.
@@ -85,7 +82,7 @@ try {
   const merged = result.items.filter((i) => i.state === 'merged').length;
   if (merged !== n) throw new Error(`${merged}/${n} merged`);
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-  console.log(`makespan: ${n} items (seed ${arg('seed', 15)}), sessions 3–9 s (${s(total)} in all), maxParallel ${P}; critical path ${s(critical)}`);
+  console.log(`makespan: ${n} items (seed ${numberOption('seed', 15)}), sessions 3–9 s (${s(total)} in all), maxParallel ${P}; critical path ${s(critical)}`);
   console.log(`  lower bound max(critical path, work/P) ${s(lower)}; ideal list schedule ${s(listSchedule())}; wave by wave ${s(waveSchedule())}`);
   console.log(`  epic: ${s(makespan)} = ${(makespan / lower).toFixed(2)}x the lower bound (goal 1.15x), ${(makespan / waveSchedule()).toFixed(2)}x the waves`);
 } finally {

@@ -15,15 +15,12 @@ import type { MergeResult } from '../common/merge';
 import { startTestEnv, startWorkers } from '../test/helpers/temporal';
 import { makeRepo, merges, sh, tempDir } from '../test/helpers/repo';
 import { enqueue, makeBranch, mergeRequest, queueId } from '../test/helpers/merge-queue';
+import { numberOption } from './args';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
-const n = arg('n', 20);
-const gateSeconds = arg('gate-seconds', 2);
-const culprit = arg('culprit', 7);
-const batch = arg('batch', 8);
+const n = numberOption('n', 20);
+const gateSeconds = numberOption('gate-seconds', 2);
+const culprit = numberOption('culprit', 7);
+const batch = numberOption('batch', 8);
 
 const repo = makeRepo('bench-gates');
 for (let i = 1; i <= n; i++) makeBranch(repo, `feature/g${i}`, { [`g${i}.txt`]: `${i}\n`, ...(i === culprit ? { 'bad.txt': 'the gate rejects this\n' } : {}) });

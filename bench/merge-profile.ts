@@ -4,15 +4,15 @@
  *
  *   npx tsx bench/merge-profile.ts [--n 8]
  */
-export {};
+import { numberOption } from './args';
+
 process.env.OVERSEER_GIT_TIMING = '1';
 const { mergeStack } = await import('../activities/merge');
 const { gitTimings } = await import('../activities/git-repo');
 const { makeRepo, merges } = await import('../test/helpers/repo');
 const { makeBranch, mergeRequest } = await import('../test/helpers/merge-queue');
 
-const i = process.argv.indexOf('--n');
-const n = i >= 0 ? Number(process.argv[i + 1]) : 8;
+const n = numberOption('n', 8);
 
 async function run(label: string, batch: number) {
   const repo = makeRepo(`profile-${batch}`);

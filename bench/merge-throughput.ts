@@ -15,13 +15,10 @@ import type { MergeResult } from '../common/merge';
 import { startTestEnv, startWorkers } from '../test/helpers/temporal';
 import { makeRepo, merges, sh, tempDir } from '../test/helpers/repo';
 import { enqueue, makeBranch, mergeRequest, queueId } from '../test/helpers/merge-queue';
+import { numberOption } from './args';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
 
-const n = arg('n', 50);
+const n = numberOption('n', 50);
 const perMinute = (count: number, ms: number) => (count / ms) * 60_000;
 
 // Two identical repositories: main checked out and clean in both (each merge also updates that checkout).

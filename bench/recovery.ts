@@ -14,14 +14,11 @@ import { fakeAgent } from '../test/helpers/agent';
 import { item, smallPlan, startEpic } from '../test/helpers/epics';
 import { processesMatching, spawnWorker } from '../test/helpers/worker-child';
 import { DEFAULT_SETTINGS } from '../common/plan';
+import { option } from './args';
 
-const arg = (name: string, dflt: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : dflt;
-};
-const trials = Number(arg('trials', '3'));
-const heartbeat = arg('heartbeat', DEFAULT_SETTINGS.agent.heartbeatTimeout);
-const retryInterval = arg('retry-interval', DEFAULT_SETTINGS.agent.retryInterval);
+const trials = Number(option('trials', '3'));
+const heartbeat = option('heartbeat', DEFAULT_SETTINGS.agent.heartbeatTimeout);
+const retryInterval = option('retry-interval', DEFAULT_SETTINGS.agent.retryInterval);
 
 const pids = (marker: string) => new Set(processesMatching(marker).map((l) => l.split(/\s+/)[0]));
 
