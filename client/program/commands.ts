@@ -36,15 +36,6 @@ async function onEpic(client: Client, epicId: string, command: ProgramCommand, o
 }
 
 /** `overseer status <programId> [--watch] [--json]`; false when `id` names no program. */
-export async function programStatusCommand(id: string, opts: { json?: boolean; watch?: boolean }): Promise<boolean> {
-  const { client, connection } = await connect();
-  try {
-    return await showProgram(client, id, opts);
-  } finally {
-    await connection.close();
-  }
-}
-
 /** Prints the program's status (or follows it with --watch); false when no program has this id. */
 export async function showProgram(client: Client, id: string, opts: { json?: boolean; watch?: boolean }, epics?: string[]): Promise<boolean> {
   if (!(epics ?? (await programEpics(client, id)))) return false;
