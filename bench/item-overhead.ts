@@ -17,6 +17,16 @@ import { numberOption } from './args';
 const n = numberOption('n', 8);
 type Event = temporal.api.history.v1.IHistoryEvent;
 const ms = (e: Event) => Number(e.eventTime!.seconds) * 1000 + Math.round((e.eventTime!.nanos ?? 0) / 1e6);
+const tsMs = (t: { seconds: number; nanos: number }) => t.seconds * 1000 + Math.round(t.nanos / 1e6);
+
+/** A local activity's type and times, from its marker (the SDK's `core_local_activity` marker data). */
+function localActivity(e: Event): { name: string; start: number; end: number } | undefined {
+  const m = e.markerRecordedEventAttributes;
+  if (m?.markerName !== 'core_local_activity') return undefined;
+  const data = JSON.parse(Buffer.from(m.details!.data!.payloads![0].data!).toString());
+  return { name: `${data.activity_type} (local)`, start: tsMs(data.original_schedule_time), end: tsMs(data.complete_time) };
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 /** The item's steps in order: [label, start, end] from its history. */
@@ -33,6 +43,12 @@ function steps(events: Event[]): { label: string; start: number; end: number }[]
       if (a.at > last) out.push({ label: '(workflow between activities)', start: last, end: a.at });
       out.push({ label: a.name, start: a.at, end: ms(e) });
       last = ms(e);
+    }
+    const local = localActivity(e);
+    if (local) {
+      if (local.start > last) out.push({ label: '(workflow between activities)', start: last, end: local.start });
+      out.push({ label: local.name, start: local.start, end: local.end });
+      last = local.end;
     }
     if (e.workflowExecutionSignaledEventAttributes?.signalName === 'mergeResult') {
       out.push({ label: 'waiting for the merge queue (enqueueMerge done → mergeResult)', start: last, end: ms(e) });

@@ -3,7 +3,8 @@
  * (test/workflow/replay.test.ts): plain, question, review rejection, merge conflict, crash recovery, and the merge
  * queue's batches and bisection (its history alone), cancel,
  * retry (right behind a cancel), skip, approval, validation rounds, continue-as-new (epic and item), an item that
- * reports its merge before cleaning up, and a program of three epics (one cancelled, what waits for it blocked).
+ * reports its merge before cleaning up, items with background reports and local git steps, and a program of three
+ * epics (one cancelled, what waits for it blocked).
  *
  *   npx tsx scripts/record-histories.ts [scenario ...]
  *
@@ -169,6 +170,16 @@ Object.assign(scenarios, {
     // The item reports `merged` before it cleans up; its dependent starts meanwhile.
     const plan = small('rec-early', {}, [{ id: 'a' }, { id: 'b', dependsOn: ['a'] }], NO_REVIEW);
     return runEpic(env, plan);
+  },
+  async 'fewer-round-trips'(env) {
+    // Since 'fewer-round-trips': background reports, a local plan's git steps as local activities; with a question,
+    // a gate, the council and a dependent.
+    const questions = [{ question: 'Which database?', options: ['sqlite', 'postgres'] }];
+    const plan = small('rec-local', { items: { q: { implement: { questions } } } }, [{ id: 'q' }, { id: 'r', dependsOn: ['q'] }], { gates: ['true'] });
+    return runEpic(env, plan, async () => {
+      const st = await waitForItem(env, plan.epicId, 'q', ['awaiting_answer']);
+      await env.client.workflow.getHandle(epicWorkflowId(plan.epicId)).signal(answerSignal, { questionId: st.pendingQuestion!.questionId, answer: 'sqlite', answeredBy: 'recorder' });
+    });
   },
   async program(env) {
     // Three epics: web waits for api/a1 (merges), mob for api/a2, which never does: api is cancelled, mob blocked.

@@ -3,7 +3,7 @@
  * settings. Git and gate work heartbeats (activities/index.ts), so a dead worker is noticed within the plan's
  * `heartbeatTimeout`; agent sessions have their own, and their own task queue.
  */
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { AgentActivities, CoreActivities } from '../activities/index';
 import { NON_RETRYABLE_AGENT_ERRORS } from '../common/agent-errors';
 import { parseDuration } from '../common/durations';
@@ -19,6 +19,20 @@ export function coreActivities(settings: Pick<EpicSettings, 'heartbeatTimeout'>,
     taskQueue: TASK_QUEUE,
     startToCloseTimeout,
     heartbeatTimeout: parseDuration(settings.heartbeatTimeout),
+    retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE_GIT_ERRORS },
+  });
+}
+
+/**
+ * The same activities as local activities (issue 15): run by the workflow's own worker inside its workflow task,
+ * so a step costs no server round trip. Only for what every worker can do for a local plan (git on the plan's
+ * repository path, the merge queue's signal, write-back); a worker that dies meanwhile fails the workflow task,
+ * which runs again elsewhere and repeats the step (each is idempotent). Local activities cannot heartbeat: the
+ * workflow task's own timeout notices a dead worker.
+ */
+export function localCoreActivities() {
+  return proxyLocalActivities<CoreActivities>({
+    startToCloseTimeout: '10m',
     retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE_GIT_ERRORS },
   });
 }

@@ -2,13 +2,13 @@
  * The one context every phase of an item shares: the input, the status shown to humans, the activity proxies,
  * what the message handlers received, and `setState`/`note`. Phases are plain functions of it.
  */
-import { getExternalWorkflowHandle, log, upsertSearchAttributes, workflowInfo, type WorkflowInfo } from '@temporalio/workflow';
+import { CancellationScope, getExternalWorkflowHandle, log, patched, upsertSearchAttributes, workflowInfo, type WorkflowInfo } from '@temporalio/workflow';
 import { itemUpdateSignal, type ItemBudget } from '../common/api';
 import type { MergeResult } from '../common/merge';
 import type { EpicSettings, WorkItem } from '../common/plan';
 import { OverseerAwaitingHuman, OverseerState } from '../common/search-attributes';
 import type { ItemState, ItemStatus, Question, SessionUsage } from '../common/status';
-import { agentActivities, coreActivities, gateActivities } from './activity-options';
+import { agentActivities, coreActivities, gateActivities, localCoreActivities } from './activity-options';
 import { showItemDetails } from './ui';
 import type { ItemHost, ItemOutcome, ItemOutcomeState, WorkItemInput } from './item-types';
 
@@ -56,11 +56,20 @@ export interface ItemContext {
   summary: string;
   /** The worker host holding the worktree, for a plan on a git remote (item-host.ts). */
   host?: ItemHost;
+  /**
+   * Runs since 'fewer-round-trips' (issue 15): reports to the epic go out in the background, in order, and a local
+   * plan's git steps are local activities (no server round trip each). Runs recorded before keep the old way.
+   */
+  fewerRoundTrips: boolean;
+  /** The report under way (background reports), and whether the status changed since it was taken. */
+  reporting?: Promise<void>;
+  reportWanted: boolean;
 }
 
 /** A new item's context (a run that continues an earlier one is then restored: item-continue-as-new.ts). */
 export function createItemContext(input: WorkItemInput): ItemContext {
   const { item, settings } = input;
+  const fewerRoundTrips = patched('fewer-round-trips');
   return {
     input,
     item,
@@ -69,7 +78,8 @@ export function createItemContext(input: WorkItemInput): ItemContext {
     repoPath: input.repo.path,
     targetBranch: input.repo.targetBranch,
     info: workflowInfo(),
-    core: coreActivities(settings),
+    // Git steps of a local plan: every worker sees the repository, so the workflow's own worker may run them.
+    core: fewerRoundTrips ? localCoreActivities() : coreActivities(settings),
     gates: gateActivities(settings),
     agent: agentActivities(settings),
     status: {
@@ -99,6 +109,8 @@ export function createItemContext(input: WorkItemInput): ItemContext {
     mergeSeq: 0,
     implSession: '',
     summary: '',
+    fewerRoundTrips,
+    reportWanted: false,
   };
 }
 
@@ -133,8 +145,32 @@ export function codeChanged(ctx: ItemContext, what: string): void {
   ctx.approvedBy = undefined;
 }
 
+/**
+ * Tells the epic the item's status. Since 'fewer-round-trips' the item does not wait for the signal: reports go
+ * one at a time (so the epic hears them in order) and the one sent next carries the newest status; they are sent
+ * even once the item is cancelled (its end must be heard). `flushReports` waits for them before the item closes.
+ */
 export async function report(ctx: ItemContext): Promise<void> {
   showItemDetails(ctx.status);
+  if (!ctx.fewerRoundTrips) return sendReport(ctx);
+  ctx.reportWanted = true;
+  ctx.reporting ??= CancellationScope.nonCancellable(() => drainReports(ctx));
+}
+
+async function drainReports(ctx: ItemContext): Promise<void> {
+  while (ctx.reportWanted) {
+    ctx.reportWanted = false;
+    await sendReport(ctx);
+  }
+  ctx.reporting = undefined;
+}
+
+/** Every report sent (before the item's workflow closes or continues-as-new). */
+export async function flushReports(ctx: ItemContext): Promise<void> {
+  while (ctx.reporting) await ctx.reporting;
+}
+
+async function sendReport(ctx: ItemContext): Promise<void> {
   try {
     await getExternalWorkflowHandle(ctx.input.epicWorkflowId).signal(itemUpdateSignal, {
       itemId: ctx.item.id,

@@ -3,12 +3,13 @@
  * interval), when Temporal suggests it. The next run picks up the same merge request where this one waited.
  */
 import { allHandlersFinished, condition, continueAsNew } from '@temporalio/workflow';
-import type { ItemContext } from './item-context';
+import { flushReports, type ItemContext } from './item-context';
 import type { ItemOutcome, ItemResume, WorkItemInput } from './item-types';
 
 
 export async function continueItemAsNew(ctx: ItemContext, requestId: string, shownHold: string | undefined): Promise<never> {
   await condition(allHandlersFinished);
+  await flushReports(ctx);
   const resume: ItemResume = {
     status: ctx.status,
     worktree: ctx.worktree,

@@ -9,7 +9,7 @@
  */
 import { awaitMergeApproval } from './item-approval';
 import { finishEarly, finishMerged } from './item-cleanup';
-import { createItemContext } from './item-context';
+import { createItemContext, flushReports } from './item-context';
 import { restore } from './item-continue-as-new';
 import { review } from './item-council';
 import { gateLoop } from './item-gates';
@@ -53,5 +53,7 @@ export async function workItemWorkflow(input: WorkItemInput): Promise<ItemOutcom
     return await finishMerged(ctx, attempt.summary);
   } catch (err) {
     return await finishEarly(ctx, err);
+  } finally {
+    await flushReports(ctx); // the epic hears every report before the item's end
   }
 }
