@@ -86,6 +86,11 @@ export function mergeActivities(req: { mergeGates: string[]; gateTimeout: string
   });
 }
 
+/** `mergeStack` of a local repository without merge gates, as a local activity (merge-queue/steps.ts). */
+export function localMergeActivities() {
+  return proxyLocalActivities<CoreActivities>({ startToCloseTimeout: MERGE_GIT_MARGIN_MS, retry: MERGE_RETRY });
+}
+
 /** `mergeBranch` as queues recorded before batches call it (replay of test/histories). */
 export function legacyMergeActivities(heartbeatTimeout: string | undefined) {
   return proxyActivities<CoreActivities>({

@@ -83,15 +83,20 @@ describe('merge queue, driven directly', () => {
   it('continues-as-new when the server suggests it, and still serves every request', async () => {
     const repo = makeRepo('can-suggested');
     const ids: string[] = [];
-    for (let i = 1; i <= 8; i++) {
+    // Twelve, in three waves: a merge without gates is a local activity, a few events of history each, and the
+    // merges of one wave may all run in one workflow task (the server's suggestion is read when a task starts).
+    for (let i = 1; i <= 12; i++) {
       makeBranch(repo, `feature/s${i}`, { [`s${i}.txt`]: `${i}\n` });
       ids.push(`sug-${i}`);
     }
-    // One at a time (batches would merge all eight in a history too short to be suggested a new run).
-    for (let i = 1; i <= 8; i++) await enqueue(env, mergeRequest(repo, ids[i - 1], `s${i}`, `feature/s${i}`, { mergeBatch: 1 }));
+    // One at a time (batches would merge them all in a history too short to be suggested a new run).
+    for (let wave = 0; wave < 3; wave++) {
+      for (let i = wave * 4 + 1; i <= wave * 4 + 4; i++) await enqueue(env, mergeRequest(repo, ids[i - 1], `s${i}`, `feature/s${i}`, { mergeBatch: 1 }));
+      await waitForResults(env, repo, ids.slice(wave * 4, wave * 4 + 4));
+    }
     const results = await waitForResults(env, repo, ids);
-    assert.deepEqual(results.map((r) => r.outcome.status), Array(8).fill('merged'));
-    assert.equal(merges(repo).length, 8);
+    assert.deepEqual(results.map((r) => r.outcome.status), Array(12).fill('merged'));
+    assert.equal(merges(repo).length, 12);
     const runs = await waitFor('more than one run of the queue', async () => {
       const r = await queueRuns(repo);
       return r.length > 1 ? r : undefined;

@@ -3,15 +3,26 @@
  * recorded before batches, the next request alone through `mergeBranch` (the same commands as then).
  */
 import type { MergeOutcome, MergeRequest, StackInput, StackResult } from '../../common/merge';
-import { legacyMergeActivities, mergeActivities } from '../activity-options';
+import { patched } from '@temporalio/workflow';
+import { legacyMergeActivities, localMergeActivities, mergeActivities } from '../activity-options';
 import { afterLanding, judgeProbes, learnBatch, maxBatchOf, nextPlan, type Learned } from './batching';
 import type { QueueCore } from './queue';
 
+/**
+ * A local repository's stack without merge gates is a few git commands: since 'local-merges' it runs as a local
+ * activity on the queue's own worker (issue 15: no server round trip). Gates, and remotes, keep a heartbeating one.
+ */
+function stackActivities(head: MergeRequest) {
+  if (!head.url && !head.mergeGates.length && patched('local-merges')) return localMergeActivities();
+  return mergeActivities(head);
+}
+
 async function callStack(stackInput: StackInput): Promise<StackResult> {
   try {
-    const acts = mergeActivities(stackInput.requests[0]);
+    const head = stackInput.requests[0];
+    const acts = stackActivities(head);
     // A queue of a git remote (issue 12) merges on a host's mirror of it and publishes by compare-and-swap push.
-    return await (stackInput.requests[0].url ? acts.mergeRemoteStack(stackInput) : acts.mergeStack(stackInput));
+    return await (head.url ? acts.mergeRemoteStack(stackInput) : acts.mergeStack(stackInput));
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     return { base: '', outcomes: stackInput.requests.map((r) => ({ requestId: r.requestId, outcome: { status: 'error', message } })), stacked: [], stack: { status: 'none' } };
