@@ -64,6 +64,9 @@ export function safeComponent(id: string): string {
   return `${name || '_'}-${fnv1a(id).slice(0, 6)}`;
 }
 
+/** The item id a validation session runs under (the product manager's session of each round). */
+export const VALIDATION_ITEM_ID = '_validation';
+
 export function itemBranch(epicId: string, itemId: string): string {
   return `overseer/${safeComponent(epicId)}/${safeComponent(itemId)}`;
 }
