@@ -73,8 +73,12 @@ export function itemBranch(epicId: string, itemId: string): string {
 
 /** The merge queue of a git remote's target branch (issue 12: one queue per remote URL and target branch). */
 export function remoteQueueKey(url: string, targetBranch: string): string {
-  const name = url.replace(/[\\/]+$/, '').replace(/\.git$/, '').split(/[\\/:]/).pop() || 'remote';
-  return `${safeComponent(name)}-${safeComponent(targetBranch)}-${fnv1a(`${url}\n${targetBranch}`)}`;
+  return `${remoteRepoName(url)}-${safeComponent(targetBranch)}-${fnv1a(`${url}\n${targetBranch}`)}`;
+}
+
+/** The repository's name in a remote's URL (`.../team/app.git` → `app`), the readable start of its queue's key. */
+export function remoteRepoName(url: string): string {
+  return safeComponent(url.replace(/[\\/]+$/, '').replace(/\.git$/, '').split(/[\\/:]/).pop() || 'remote');
 }
 
 /** A short, readable, unique key for a repository path: `<basename>-<hash>`. */
