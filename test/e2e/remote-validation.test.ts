@@ -14,6 +14,7 @@ import type { EpicResult } from '../../common/status';
 import { cacheClonePath, ensureCacheClone } from '../../activities/remote-git';
 import { readCouncilPrompt, remoteCouncilPromptsCommit } from '../../activities/role-prompts';
 import { remoteQueueWorkflowId } from '../../client/remote-queue';
+import { epicSnapshot } from '../../client/dashboard/snapshots';
 import { startTestEnv } from '../helpers/temporal';
 import { makeRepo, sh, tempDir } from '../helpers/repo';
 import { fakeAgent } from '../helpers/agent';
@@ -101,6 +102,10 @@ describe('a plan on a git remote: council prompts, validation, its queue', () =>
     const json = JSON.parse((await overseer(env!, 'queue', url, '--target', 'main', '--json')).stdout) as { workflowId: string; recent: { commit: string }[] };
     assert.equal(json.workflowId, remoteQueueWorkflowId(url, 'main'));
     assert.equal(json.recent.at(-1)?.commit, sh(bare, 'rev-parse', 'main'));
+    const dashboard = await epicSnapshot(env!.client, 'rv');
+    assert.equal(dashboard.status.repoUrl, url);
+    assert.equal(dashboard.queue?.workflowId, json.workflowId, "the dashboard shows the remote's queue");
+    assert.equal(dashboard.queue?.status?.recent.length, 3);
 
     const other = await overseer(env!, 'queue', url, '--target', 'dev');
     assert.equal(other.code, 1);
