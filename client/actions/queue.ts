@@ -1,4 +1,7 @@
-/** `overseer queue [<repo> | <url> [--target <branch>]]`: a repository's (or a git remote's) merge queue — the merge under way, the waiting requests, the last results. */
+/**
+ * `overseer queue [<repo>]` and `overseer queue <url> [--target <branch>]`: a repository's or a git remote's merge
+ * queue — the merge under way, the waiting requests, the last results.
+ */
 import path from 'node:path';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { simpleGit } from 'simple-git';
