@@ -9,8 +9,10 @@ import path from 'node:path';
 import { activityInfo, heartbeat, sleep } from '@temporalio/activity';
 import type { AgentRunInput, AgentRunResult } from './agent/runner';
 import { hostTaskQueue, type HostClaim } from '../common/hosts';
+import { VALIDATION_ITEM_ID } from '../common/ids';
 import { commitAndPush, prepareRemoteWorktree, removeRemoteWorktree, type RemoteWorktree, type RemoteWorktreeInput } from './remote-worktrees';
 import { findRemoteItemMerge } from './remote-merge';
+import { prepareRemoteInspection, removeRemoteInspection, type RemoteInspection, type RemoteInspectionInput } from './remote-inspection';
 
 export const DEFAULT_WORKDIR = path.join(os.homedir(), '.overseer', 'work');
 
@@ -130,6 +132,15 @@ export function createHostActivities(host: string, workdir: string, slots: HostS
       await removeRemoteWorktree(workdir, input);
     },
     commitAndPush,
+    /** On the host's own queue: a validation round's inspection worktree, at the remote target's tip. */
+    async prepareRemoteInspection(input: RemoteInspectionInput): Promise<RemoteInspection> {
+      return prepareRemoteInspection(workdir, input);
+    },
+    /** The inspection worktree goes, and the validation's hold on this host with it. */
+    async removeRemoteInspection(input: RemoteInspectionInput): Promise<void> {
+      slots.release(slotKey(input.epicId, VALIDATION_ITEM_ID));
+      await removeRemoteInspection(workdir, input);
+    },
   };
 }
 

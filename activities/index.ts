@@ -4,7 +4,7 @@ import { activityInfo, heartbeat } from '@temporalio/activity';
 import { branchHasChanges, commitWorktree, findItemMerge, findMergedItems, prepareInspectionWorktree, prepareWorktree, removeWorktree } from './worktrees';
 import { mergeBranch, mergeStack } from './merge';
 import { runCommands } from './checks';
-import { councilPromptsCommit } from './role-prompts';
+import { councilPromptsCommit, remoteCouncilPromptsCommit } from './role-prompts';
 import { createQueueActivities } from './queue-client';
 import { writeBack } from './sync';
 import { createAgentRunner, type RunnerOptions } from './agent/runner';
@@ -65,6 +65,7 @@ export function createCoreActivities(client: Client, workdir: string = DEFAULT_W
     writeBack: alive(writeBack),
     enqueueMerge: alive(queue.enqueueMerge),
     councilPromptsCommit: alive(councilPromptsCommit),
+    remoteCouncilPromptsCommit: alive((input: { url: string; targetBranch: string }) => remoteCouncilPromptsCommit(workdir, input)),
   };
 }
 

@@ -64,14 +64,21 @@ export function safeComponent(id: string): string {
   return `${name || '_'}-${fnv1a(id).slice(0, 6)}`;
 }
 
+/** The item id a validation session runs under (the product manager's session of each round). */
+export const VALIDATION_ITEM_ID = '_validation';
+
 export function itemBranch(epicId: string, itemId: string): string {
   return `overseer/${safeComponent(epicId)}/${safeComponent(itemId)}`;
 }
 
 /** The merge queue of a git remote's target branch (issue 12: one queue per remote URL and target branch). */
 export function remoteQueueKey(url: string, targetBranch: string): string {
-  const name = url.replace(/[\\/]+$/, '').replace(/\.git$/, '').split(/[\\/:]/).pop() || 'remote';
-  return `${safeComponent(name)}-${safeComponent(targetBranch)}-${fnv1a(`${url}\n${targetBranch}`)}`;
+  return `${remoteRepoName(url)}-${safeComponent(targetBranch)}-${fnv1a(`${url}\n${targetBranch}`)}`;
+}
+
+/** The repository's name in a remote's URL (`.../team/app.git` → `app`), the readable start of its queue's key. */
+export function remoteRepoName(url: string): string {
+  return safeComponent(url.replace(/[\\/]+$/, '').replace(/\.git$/, '').split(/[\\/:]/).pop() || 'remote');
 }
 
 /** A short, readable, unique key for a repository path: `<basename>-<hash>`. */

@@ -121,6 +121,8 @@ export interface EpicStatus {
   title: string;
   phase: EpicPhase;
   repoPath: string;
+  /** A plan on a git remote: its URL (`repoPath` is then empty). */
+  repoUrl?: string;
   targetBranch: string;
   items: ItemStatus[];
   startedAt: number;

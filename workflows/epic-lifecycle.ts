@@ -16,7 +16,9 @@ export async function start(ctx: EpicContext): Promise<void> {
     ? await ctx.core.findRemoteMergedItems({ url, targetBranch, epicId })
     : await ctx.core.findMergedItems({ repoPath: plan.repo.path, targetBranch, epicId });
   Object.assign(ctx.statuses, mergedEarlier(ctx.statuses, merged));
-  if (!url && patched('fixed-council-prompts')) ctx.rolePromptCommit = await ctx.core.councilPromptsCommit({ repoPath: plan.repo.path, targetBranch: plan.repo.targetBranch });
+  if (!url && patched('fixed-council-prompts')) ctx.rolePromptCommit = await ctx.core.councilPromptsCommit({ repoPath: plan.repo.path, targetBranch });
+  // The remote's own `.claude/agents/` at its target's commit now; every host reads them from that commit.
+  else if (url && patched('remote-council-prompts')) ctx.rolePromptCommit = await ctx.core.remoteCouncilPromptsCommit({ url, targetBranch });
   await sourceWriteBack(ctx, 'epic-started');
 }
 

@@ -16,6 +16,7 @@ export function registerQueries(ctx: EpicContext): void {
     title: plan.title,
     phase: ctx.phase,
     repoPath: plan.repo.path,
+    ...(plan.repo.url !== undefined && { repoUrl: plan.repo.url }),
     targetBranch: plan.repo.targetBranch,
     items: items.map((it) => ({ ...statuses[it.id] })),
     startedAt: ctx.startedAt,

@@ -6,6 +6,7 @@ import { queueStatusQuery } from '../../common/api';
 import type { MergeQueueStatus } from '../../common/merge';
 import type { EpicStatus, Question } from '../../common/status';
 import { queueWorkflowIdFor } from '../actions/queue';
+import { remoteQueueWorkflowId } from '../remote-queue';
 import { epicStatus, listEpics, withTimeout, type EpicSummary } from './epics';
 import { redact } from './transcript';
 import { sharedQuery } from './queries';
@@ -35,11 +36,11 @@ function queueIdFor(repoPath: string): Promise<string> {
   return id;
 }
 
-/** The repository's merge queue (the `queue` query), or why there is none to show. */
-export async function queueView(client: Client, repoPath: string): Promise<QueueView | undefined> {
+/** The repository's merge queue (the `queue` query), or why there is none to show; a remote's by its URL and branch. */
+export async function queueView(client: Client, repoPath: string, remote?: { url: string; targetBranch: string }): Promise<QueueView | undefined> {
   let workflowId: string;
   try {
-    workflowId = await queueIdFor(repoPath);
+    workflowId = remote ? remoteQueueWorkflowId(remote.url, remote.targetBranch) : await queueIdFor(repoPath);
   } catch {
     return undefined; // the repository is not on this machine
   }
@@ -60,7 +61,8 @@ export async function epicSnapshot(client: Client, epicId: string): Promise<Epic
   // Details carry gate output tails: masked like transcripts.
   const items = status.items.map((i) => ({ ...i, detail: i.detail && redact(i.detail), history: undefined, transcripts: i.transcripts?.map((t) => path.basename(t)) }));
   const questions = status.items.map((i) => i.pendingQuestion).filter((q): q is Question => Boolean(q && q.answer === undefined && !q.timedOut));
-  return { status: { ...status, items }, questions, queue: await queueView(client, status.repoPath) };
+  const remote = status.repoUrl === undefined ? undefined : { url: status.repoUrl, targetBranch: status.targetBranch };
+  return { status: { ...status, items }, questions, queue: await queueView(client, status.repoPath, remote) };
 }
 
 export function epicsSnapshot(client: Client): Promise<EpicSummary[]> {
