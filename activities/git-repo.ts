@@ -106,8 +106,24 @@ export async function revParse(dir: string, rev: string): Promise<string | undef
 
 export async function requireBranchTip(repoPath: string, branch: string): Promise<string> {
   const tip = await revParse(repoPath, `refs/heads/${branch}`);
-  if (!tip) throw ApplicationFailure.nonRetryable(`target branch "${branch}" does not exist in ${repoPath}`, 'BranchNotFound');
+  if (!tip) throw missingBranch(repoPath, branch);
   return tip;
+}
+
+export function missingBranch(repoPath: string, branch: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(`target branch "${branch}" does not exist in ${repoPath}`, 'BranchNotFound');
+}
+
+/** Commit ids of refs, one process: `for-each-ref` with exact names (patterns also match deeper refs). */
+export async function refTips(top: string, refs: string[]): Promise<Map<string, string>> {
+  const out = await git(top).raw(['for-each-ref', '--format=%(objectname) %(refname)', ...refs]);
+  const wanted = new Set(refs);
+  const tips = new Map<string, string>();
+  for (const line of out.split('\n').filter(Boolean)) {
+    const [hash, ref] = [line.slice(0, line.indexOf(' ')), line.slice(line.indexOf(' ') + 1)];
+    if (wanted.has(ref)) tips.set(ref, hash);
+  }
+  return tips;
 }
 
 /** Keeps `.overseer/` (worktrees, logs, scratch merges) out of `git status` in every worktree of the repo. */

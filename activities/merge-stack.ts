@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { MergeOutcome, MergeRequest } from '../common/merge';
-import { git, GitCommandError, OVERSEER_IDENTITY } from './git-repo';
+import { git, GitCommandError, OVERSEER_IDENTITY, refTips } from './git-repo';
+export { refTips };
 import { commitTree } from './git-objects';
 import { findItemMerge, mergeTrailer } from './worktrees';
 
@@ -89,18 +90,6 @@ export function worktreeStacker(scratch: string): Stacker {
       return { commit: await sg.raw(['rev-parse', 'HEAD']) };
     },
   };
-}
-
-/** Commit ids of refs, one process: `for-each-ref` with exact names (patterns also match deeper refs). */
-export async function refTips(top: string, refs: string[]): Promise<Map<string, string>> {
-  const out = await git(top).raw(['for-each-ref', '--format=%(objectname) %(refname)', ...refs]);
-  const wanted = new Set(refs);
-  const tips = new Map<string, string>();
-  for (const line of out.split('\n').filter(Boolean)) {
-    const [hash, ref] = [line.slice(0, line.indexOf(' ')), line.slice(line.indexOf(' ') + 1)];
-    if (wanted.has(ref)) tips.set(ref, hash);
-  }
-  return tips;
 }
 
 /** The refs among `refs` whose commits the commit `base` contains. */

@@ -15,7 +15,9 @@ import {
   OVERSEER_IDENTITY,
   openRepo,
   overseerDir,
+  missingBranch,
   pruneOverseerWorktrees,
+  refTips,
   requireBranchTip,
   revParse,
 } from './git-repo';
@@ -48,23 +50,26 @@ export async function prepareWorktree(input: PrepareWorktreeInput): Promise<Prep
   const worktreePath = worktreePathFor(top, input.epicId, input.itemId);
   const g = git(top);
 
-  const existing = (await listWorktrees(top)).find((w) => path.resolve(w.path) === worktreePath);
-  if (existing && existing.branch === `refs/heads/${branch}` && existsSync(worktreePath)) {
+  // Only a folder that is there can be a live worktree (a registration without its folder is pruned below).
+  const existing = existsSync(worktreePath) ? (await listWorktrees(top)).find((w) => path.resolve(w.path) === worktreePath) : undefined;
+  if (existing && existing.branch === `refs/heads/${branch}`) {
     return { worktreePath, branch, baseCommit: existing.head ?? '', reused: true };
   }
-  // A registered worktree whose folder is gone, or a folder git no longer knows: clear both, then recreate.
   if (existing) await g.raw(['worktree', 'remove', '--force', worktreePath]).catch(() => undefined);
   await pruneOverseerWorktrees(top, commonDir);
   if (existsSync(worktreePath)) await rm(worktreePath, { recursive: true, force: true });
   await mkdir(path.dirname(worktreePath), { recursive: true });
 
-  const branchTip = await revParse(top, `refs/heads/${branch}`);
+  // Both tips in one process: the item branch (it survives an earlier attempt, or a crash after the agent
+  // committed: the worktree is rebuilt from it) and the target's.
+  const tips = await refTips(top, [`refs/heads/${branch}`, `refs/heads/${input.targetBranch}`]);
+  const branchTip = tips.get(`refs/heads/${branch}`);
   if (branchTip) {
-    // The branch survived (an earlier attempt, or a crash after the agent committed): rebuild the worktree from it.
     await g.raw(['worktree', 'add', worktreePath, branch]);
     return { worktreePath, branch, baseCommit: branchTip, reused: true };
   }
-  const base = await requireBranchTip(top, input.targetBranch);
+  const base = tips.get(`refs/heads/${input.targetBranch}`);
+  if (!base) throw missingBranch(top, input.targetBranch);
   await g.raw(['worktree', 'add', '-b', branch, worktreePath, base]);
   crashPoint('worktree:after-create');
   return { worktreePath, branch, baseCommit: base, reused: false };

@@ -8,6 +8,8 @@ import { describe } from './messages';
 import { note, outcome, setState, type ItemContext } from './item-context';
 import { ItemFailed, ItemSkipped, type ItemOutcome } from './item-types';
 import { writeBack } from './item-write-back';
+import { coreActivities } from './activity-options';
+import { isRemote } from './item-host';
 
 export async function finishMerged(ctx: ItemContext, summary: string): Promise<ItemOutcome> {
   if (!patched('merged-before-cleanup')) return finishMergedAfterCleanup(ctx, summary);
@@ -22,9 +24,14 @@ export async function finishMerged(ctx: ItemContext, summary: string): Promise<I
   return { ...outcome(ctx, 'merged'), ...(summary && { summary }) };
 }
 
-/** The merge has landed: a cleanup that fails is noted, never turns the item failed. */
+/**
+ * The merge has landed: a cleanup that fails is noted, never turns the item failed. A local plan's cleanup is a
+ * queued activity even since 'fewer-round-trips': a local one would hold the `merged` report (and the dependents'
+ * start) in this workflow task until the worktree is gone.
+ */
 async function cleanUpMerged(ctx: ItemContext, summary: string): Promise<void> {
-  const { core, repoPath, epicId, item, status } = ctx;
+  const { repoPath, epicId, item, status } = ctx;
+  const core = ctx.fewerRoundTrips && !isRemote(ctx) ? coreActivities(ctx.settings) : ctx.core;
   try {
     await core.removeWorktree({ repoPath, epicId, itemId: item.id, deleteBranch: true });
   } catch (err) {

@@ -1,5 +1,6 @@
 /** The item's worktree on its own branch, unless an earlier run of the same epic already merged it. */
 import { note, outcome, setState, type ItemContext } from './item-context';
+import type { PreparedWorktree } from '../activities/worktrees';
 import type { ItemOutcome } from './item-types';
 import { writeBack } from './item-write-back';
 import { bindHost, isRemote } from './item-host';
@@ -9,7 +10,10 @@ export async function prepare(ctx: ItemContext): Promise<ItemOutcome | undefined
   if (isRemote(ctx)) return prepareRemote(ctx);
   const { core, repoPath, targetBranch, epicId, item, status } = ctx;
   await setState(ctx, 'running', 'preparing worktree');
-  const earlier = await core.findItemMerge({ repoPath, targetBranch, epicId, itemId: item.id });
+  // Since 'fewer-round-trips' both at once (the worktree is dropped again in the rare case of an earlier merge).
+  const [earlier, wt] = ctx.fewerRoundTrips
+    ? await Promise.all([findEarlierMerge(ctx), core.prepareWorktree({ repoPath, epicId, itemId: item.id, targetBranch })])
+    : [await findEarlierMerge(ctx), undefined];
   if (earlier) {
     // Run before (same epic id started again): never merge twice.
     status.mergeCommit = earlier;
@@ -18,7 +22,16 @@ export async function prepare(ctx: ItemContext): Promise<ItemOutcome | undefined
     await setState(ctx, 'merged', `already merged as ${earlier.slice(0, 10)}`);
     return outcome(ctx, 'merged');
   }
-  const wt = await core.prepareWorktree({ repoPath, epicId, itemId: item.id, targetBranch });
+  return useWorktree(ctx, wt ?? (await core.prepareWorktree({ repoPath, epicId, itemId: item.id, targetBranch })));
+}
+
+function findEarlierMerge(ctx: ItemContext): Promise<string | undefined> {
+  const { repoPath, targetBranch, epicId, item } = ctx;
+  return ctx.core.findItemMerge({ repoPath, targetBranch, epicId, itemId: item.id });
+}
+
+async function useWorktree(ctx: ItemContext, wt: PreparedWorktree): Promise<undefined> {
+  const { item, status } = ctx;
   ctx.worktree = wt.worktreePath;
   ctx.branch = wt.branch;
   status.branch = wt.branch;
