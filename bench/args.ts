@@ -7,3 +7,8 @@ export function option(name: string, fallback: string): string {
 export function numberOption(name: string, fallback: number): number {
   return Number(option(name, String(fallback)));
 }
+
+/** A bare `--name` switch. */
+export function flagOption(name: string): boolean {
+  return process.argv.includes(`--${name}`);
+}

@@ -15,7 +15,7 @@ import { fakeAgent } from '../test/helpers/agent';
 import { item, smallPlan } from '../test/helpers/epics';
 import { startGitServer } from '../test/helpers/git-server';
 import { spawnWorker, type WorkerChild } from '../test/helpers/worker-child';
-import { numberOption } from './args';
+import { flagOption, numberOption } from './args';
 
 const n = numberOption('n', 24);
 const sessionMs = numberOption('session', 5000);
@@ -43,7 +43,7 @@ try {
     const merged = result.items.filter((i) => i.state === 'merged').length;
     if (merged !== n) throw new Error(`${k} host(s): ${merged}/${n} merged`);
     makespans.push(makespan);
-    if (process.argv.includes('--timeline')) {
+    if (flagOption('timeline')) {
       const rows: string[] = [];
       for (let j = 1; j <= n; j++) {
         const h = await env.client.workflow.getHandle(`epic/hosts-${k}/item/w${j}`).fetchHistory();

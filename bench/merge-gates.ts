@@ -5,7 +5,10 @@
  * `gate_failed`, that every other request merged exactly once, and that every commit on main's first-parent line
  * passes the gate (main is never red).
  *
- *   npx tsx bench/merge-gates.ts [--n 20] [--gate-seconds 2] [--culprit 7] [--batch 8]
+ *   npx tsx bench/merge-gates.ts [--n 20] [--gate-seconds 2] [--culprit 7] [--batch 8] [--timeline]
+ *
+ * --timeline prints the batched queue's merge activities: when each started (s from the first request), how long
+ * it took, how many requests it stacked, and whether it could publish (a probe of a search round cannot).
  */
 import { cpSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,12 +18,13 @@ import type { MergeResult } from '../common/merge';
 import { startTestEnv, startWorkers } from '../test/helpers/temporal';
 import { makeRepo, merges, sh, tempDir } from '../test/helpers/repo';
 import { enqueue, makeBranch, mergeRequest, queueId } from '../test/helpers/merge-queue';
-import { numberOption } from './args';
+import { flagOption, numberOption } from './args';
 
 const n = numberOption('n', 20);
 const gateSeconds = numberOption('gate-seconds', 2);
 const culprit = numberOption('culprit', 7);
 const batch = numberOption('batch', 8);
+const timeline = flagOption('timeline');
 
 const repo = makeRepo('bench-gates');
 for (let i = 1; i <= n; i++) makeBranch(repo, `feature/g${i}`, { [`g${i}.txt`]: `${i}\n`, ...(i === culprit ? { 'bad.txt': 'the gate rejects this\n' } : {}) });
@@ -61,8 +65,28 @@ async function run(env: Awaited<ReturnType<typeof startTestEnv>>, dir: string, l
     if (sh(dir, 'ls-tree', '--name-only', c, 'bad.txt')) throw new Error(`${label}: ${c} on main is red`);
   }
   const batches = new Set(results.map((r) => r!.startedAt)).size;
+  if (timeline) await printTimeline(handle, t0);
   console.log(`${label.padEnd(10)} ${(ms / 1000).toFixed(1).padStart(6)} s, ${String(runs).padStart(3)} gate runs, ${batches} merge steps; culprit g${culprit} gate_failed, ${n - 1} merged once each, main never red`);
   return { ms, runs };
+}
+
+/** The queue's mergeStack activities from its history: start, duration, requests stacked, publish or probe. */
+async function printTimeline(handle: ReturnType<typeof env.client.workflow.getHandle>, t0: number) {
+  const events = (await handle.fetchHistory()).events ?? [];
+  const at = (e: (typeof events)[number]) => Number(e.eventTime!.seconds) * 1000 + Math.round((e.eventTime!.nanos ?? 0) / 1e6);
+  const first = events.find((e) => e.workflowExecutionSignaledEventAttributes);
+  const zero = first ? at(first) : t0;
+  const open = new Map<string, { start: number; items: string[]; publish: boolean }>();
+  for (const e of events) {
+    const s = e.activityTaskScheduledEventAttributes;
+    if (s?.activityType?.name === 'mergeStack') {
+      const input = JSON.parse(Buffer.from(s.input!.payloads![0].data!).toString()) as { requests: { itemId: string }[]; publish?: boolean };
+      open.set(String(e.eventId), { start: at(e), items: input.requests.map((r) => r.itemId), publish: input.publish !== false });
+    }
+    const done = e.activityTaskCompletedEventAttributes;
+    const a = done && open.get(String(done.scheduledEventId));
+    if (a) console.log(`  ${((a.start - zero) / 1000).toFixed(2).padStart(6)} s +${((at(e) - a.start) / 1000).toFixed(2)} s  ${a.publish ? 'batch' : 'probe'} of ${a.items.length}: ${a.items.join(' ')}`);
+  }
 }
 
 console.log(`slow merge gates: ${n} requests, a ${gateSeconds} s gate, g${culprit} fails it (${process.platform}, node ${process.version})`);

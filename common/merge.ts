@@ -21,6 +21,8 @@ export interface MergeRequest {
   heartbeatTimeout?: string;
   /** The largest batch the queue may test at once (`settings.mergeBatch.max`; 1 merges one at a time). Default 8. */
   mergeBatch?: number;
+  /** With merge gates, how long a batch that is not full waits for more (`settings.mergeBatch.wait`). Default 1s. */
+  mergeBatchWait?: string;
 }
 
 /** A merge gate's failure, as reported to the item whose change failed it. */

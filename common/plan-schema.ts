@@ -81,7 +81,12 @@ const settingsSchema = z
     phaseBarriers: z.boolean().optional().describe('Items of phase N start only when every item of earlier phases is done. Default: false.'),
     mergeHoldRetry: duration.optional().describe('How long the merge queue waits before retrying a merge held by a dirty checkout of the target branch.'),
     mergeBatch: z
-      .object({ max: z.number().int().min(1).max(100).optional().describe('Most requests the merge queue tests together (1 turns batches off). Default: 8.') })
+      .object({
+        max: z.number().int().min(1).max(100).optional().describe('Most requests the merge queue tests together (1 turns batches off). Default: 8.'),
+        wait: duration
+          .optional()
+          .describe('With merge gates: how long a batch that is not full waits, from its first request, for more requests to join it. Default: 1s.'),
+      })
       .strict()
       .optional()
       .describe('Merge batches: waiting requests are stacked, gated once on the top and bisected when red.'),
@@ -282,7 +287,7 @@ function mergeSettings(s: PlanFile['settings']): EpicSettings {
     },
     phaseBarriers: s?.phaseBarriers ?? d.phaseBarriers,
     mergeHoldRetry: s?.mergeHoldRetry ?? d.mergeHoldRetry,
-    mergeBatch: { max: s?.mergeBatch?.max ?? d.mergeBatch.max },
+    mergeBatch: { max: s?.mergeBatch?.max ?? d.mergeBatch.max, wait: s?.mergeBatch?.wait ?? d.mergeBatch.wait },
     heartbeatTimeout: s?.heartbeatTimeout ?? d.heartbeatTimeout,
     ...(s?.env && { env: s.env }),
     ...(s?.budget && { budget: s.budget }),

@@ -64,8 +64,11 @@ export interface EpicSettings {
   phaseBarriers: boolean;
   /** How long the merge queue waits before retrying a merge held by a dirty checkout of the target branch. */
   mergeHoldRetry: DurationString;
-  /** The merge queue tests up to `max` waiting requests together (gates once on their stack); 1 turns batching off. */
-  mergeBatch: { max: number };
+  /**
+   * The merge queue tests up to `max` waiting requests together (gates once on their stack); 1 turns batching off.
+   * With merge gates, a batch that is not full waits up to `wait` from its first request's arrival for more.
+   */
+  mergeBatch: { max: number; wait: DurationString };
   /** A worker silent this long during git, gate or merge work is considered dead; the work moves to another. */
   heartbeatTimeout: DurationString;
   /** Names of worker variables gates and sessions get besides the default environment (README, Environments). */
@@ -155,7 +158,7 @@ export const DEFAULT_SETTINGS: EpicSettings = {
   validation: { enabled: false, maxRounds: 2 },
   phaseBarriers: false,
   mergeHoldRetry: '30s',
-  mergeBatch: { max: 8 },
+  mergeBatch: { max: 8, wait: '1s' },
   heartbeatTimeout: '30s',
 };
 

@@ -69,6 +69,7 @@ function mergeRequest(ctx: ItemContext, requestId: string): MergeRequest {
     holdRetry: settings.mergeHoldRetry,
     heartbeatTimeout: settings.heartbeatTimeout,
     ...(settings.mergeBatch && { mergeBatch: settings.mergeBatch.max }),
+    ...(settings.mergeBatch?.wait && { mergeBatchWait: settings.mergeBatch.wait }),
     // On a remote, the queue merges on a host's mirror of it (the clone path here is this item's host's own).
     ...(ctx.input.repo.url && { url: ctx.input.repo.url, repoPath: ctx.input.repo.url }),
   };

@@ -7,7 +7,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MergeOutcome, MergeRequest, StackInput, StackResult } from '../../common/merge';
-import { afterLanding, judgeProbes, learnBatch, MAX_BATCH, maxBatchOf, nextPlan, type BatchState } from '../../workflows/merge-queue/batching';
+import { afterLanding, batchWait, judgeProbes, learnBatch, MAX_BATCH, maxBatchOf, nextPlan, type BatchState } from '../../workflows/merge-queue/batching';
 
 const req = (i: number, mergeBatch?: number): MergeRequest => ({
   requestId: `r${i}`,
@@ -148,5 +148,20 @@ describe('merge batching', () => {
       const order = r.landed.flat().map((id) => Number(id.slice(1)));
       assert.deepEqual(order, [...order].sort((a, b) => a - b), 'queue order');
     }
+  });
+
+  it("a batch behind merge gates that is not full waits for more, from its head's arrival, up to mergeBatch.wait", () => {
+    const full: BatchState = { size: MAX_BATCH };
+    const three = [req(1), req(2), req(3)];
+    assert.deepEqual(batchWait(three, full, 10_000, 10_400), { ms: 600, fill: 8 }, 'the default 1s from the head');
+    assert.equal(batchWait(three, full, 10_000, 12_000).ms, 0, 'waited long enough');
+    assert.equal(batchWait([{ ...req(1), mergeBatchWait: '5s' }, req(2)], full, 0, 1000).ms, 4000, 'the plan sets it');
+    assert.equal(batchWait(Array.from({ length: 8 }, (_, i) => req(i + 1)), full, 10_000, 10_000).ms, 0, 'full: no wait');
+    assert.equal(batchWait([{ ...req(1), mergeGates: [] }], full, 10_000, 10_000).ms, 0, 'no gates: merges are fast, no wait');
+    assert.equal(batchWait([req(1, 1)], full, 10_000, 10_000).ms, 0, 'mergeBatch 1: nothing to gather');
+    assert.equal(batchWait(three, { size: 2 }, 10_000, 10_000).ms, 0, 'the adaptive size is what fills it');
+    const searching: BatchState = { size: 4, suspects: { ids: ['r1', 'r2'], base: 'c1', failure: { gate: 'test', outputTail: '', logPath: '' }, retried: false } };
+    assert.equal(batchWait(three, searching, 10_000, 10_000).ms, 0, 'never while searching for a culprit');
+    assert.equal(batchWait(three, full, undefined, 10_000).ms, 0, 'a request carried over continue-as-new has waited');
   });
 });

@@ -11,9 +11,12 @@
  * fail on the tip they made: it is the culprit (`gate_failed`, as today) without running the gates again while the
  * tip is still there. Innocent requests are never sent back.
  */
+import { parseDuration } from '../../common/durations';
 import type { GateFailure, MergeRequest, StackInput, StackResult } from '../../common/merge';
 
 export const DEFAULT_MERGE_BATCH = 8;
+/** With merge gates, how long a batch that is not full waits for more requests (`settings.mergeBatch.wait`). */
+export const DEFAULT_BATCH_WAIT = '1s';
 /** Requests looked at when a batch is formed (a bound on the activity's input, whatever a plan says). */
 export const MAX_BATCH = 100;
 /** Prefixes of the suspects tested at once in a search round (besides the retry of the whole batch). */
@@ -58,14 +61,33 @@ export function splitPoints(n: number, k = PARALLEL_PROBES): number[] {
   return [...points].sort((a, b) => a - b);
 }
 
+/** The head of `waiting` and the requests right behind it that may share its batch. */
+function laneRun(waiting: MergeRequest[]): MergeRequest[] {
+  const run: MergeRequest[] = [];
+  for (const r of waiting) {
+    if (run.length >= MAX_BATCH || !sameLane(waiting[0], r)) break;
+    run.push(r);
+  }
+  return run;
+}
+
+/**
+ * Before a batch that is not full: how long to wait for more requests (ms, from the head's arrival at `arrivedAt`)
+ * and how many would fill it. Only behind merge gates, where one run for more requests is the point (without
+ * gates a merge takes milliseconds); never in a search, and not for a head whose arrival is unknown (a request
+ * carried over continue-as-new has waited already).
+ */
+export function batchWait(waiting: MergeRequest[], state: BatchState, arrivedAt: number | undefined, now: number): { ms: number; fill: number } {
+  const head = waiting[0];
+  const fill = Math.min(state.size, maxBatchOf(head));
+  if (!head.mergeGates.length || fill <= 1 || state.suspects || arrivedAt === undefined || laneRun(waiting).length >= fill) return { ms: 0, fill };
+  return { ms: Math.max(0, arrivedAt + parseDuration(head.mergeBatchWait ?? DEFAULT_BATCH_WAIT) - now), fill };
+}
+
 /** What to test next from the head of `waiting` (not empty). */
 export function nextPlan(waiting: MergeRequest[], state: BatchState): Plan {
   const head = waiting[0];
-  const run: MergeRequest[] = [];
-  for (const r of waiting) {
-    if (run.length >= MAX_BATCH || !sameLane(head, r)) break;
-    run.push(r);
-  }
+  const run = laneRun(waiting);
   const s = state.suspects;
   if (s && startsWith(run, s.ids)) {
     if (s.ids.length === 1) return { kind: 'batch', input: { requests: [head], knownFailure: { tip: s.base, failure: s.failure } }, bisecting: true };
@@ -144,3 +166,6 @@ export function judgeProbes(state: BatchState, inputs: StackInput[], results: St
   if (!passed) return { known, culprit: ids.length === 1 ? { requestId: ids[0], failure } : undefined };
   return { publish, known };
 }
+
+/** How many requests wait in the head's lane (up to MAX_BATCH). */
+export const laneLength = (waiting: MergeRequest[]) => laneRun(waiting).length;

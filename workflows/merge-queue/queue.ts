@@ -103,6 +103,11 @@ export class QueueCore {
 
   private readonly arrivedAt = new Map<string, number>();
 
+  /** When this run of the queue received the request (undefined for one carried over continue-as-new). */
+  arrivalOf(requestId: string): number | undefined {
+    return this.arrivedAt.get(requestId);
+  }
+
   reply(to: string, result: MergeResult): void {
     this.sending++;
     getExternalWorkflowHandle(to)

@@ -5,7 +5,8 @@
 import type { MergeOutcome, MergeRequest, StackInput, StackResult } from '../../common/merge';
 import { patched } from '@temporalio/workflow';
 import { legacyMergeActivities, localMergeActivities, mergeActivities } from '../activity-options';
-import { afterLanding, judgeProbes, learnBatch, maxBatchOf, nextPlan, type Learned } from './batching';
+import { condition } from '@temporalio/workflow';
+import { afterLanding, batchWait, judgeProbes, laneLength, learnBatch, maxBatchOf, nextPlan, type Learned } from './batching';
 import type { QueueCore } from './queue';
 
 /**
@@ -66,7 +67,23 @@ async function probeRound(q: QueueCore, inputs: StackInput[], startedAt: number)
   );
 }
 
+/**
+ * A batch behind merge gates that is not full waits a moment (`mergeBatch.wait`) for requests that are on their
+ * way: items that finish together then share one gate run. Since 'batch-wait'.
+ */
+async function gatherBatch(q: QueueCore): Promise<void> {
+  const head = q.waiting[0];
+  const { ms, fill } = batchWait(q.waiting, q.batchState, q.arrivalOf(head.requestId), Date.now());
+  if (ms <= 0 || !patched('batch-wait')) return;
+  const before = q.current;
+  q.current = { request: head, since: Date.now(), note: `gathering a batch: waiting up to ${Math.ceil(ms / 1000)} s for more requests` };
+  await condition(() => laneLength(q.waiting) >= fill || q.waiting[0] !== head, ms);
+  q.current = before;
+}
+
 export async function stackStep(q: QueueCore): Promise<void> {
+  await gatherBatch(q);
+  if (!q.waiting.length) return;
   const plan = nextPlan(q.waiting, q.batchState);
   const requests = plan.kind === 'batch' ? plan.input.requests : plan.inputs[plan.inputs.length - 1].requests;
   const head = requests[0];

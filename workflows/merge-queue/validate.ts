@@ -19,7 +19,7 @@ function problem(r: Record<string, unknown>): string | undefined {
   for (const k of STRINGS) if (!isText(r[k])) return `${k} must be a non-empty string`;
   if (!Array.isArray(r.mergeGates) || !r.mergeGates.every(isText)) return 'mergeGates must be a list of commands';
   for (const k of DURATIONS) if (!isDuration(r[k])) return `${k} must be a duration such as "30s" or "5m" (got ${JSON.stringify(r[k])})`;
-  if (r.heartbeatTimeout !== undefined && !isDuration(r.heartbeatTimeout)) return `heartbeatTimeout must be a duration such as "2m" (got ${JSON.stringify(r.heartbeatTimeout)})`;
+  for (const k of ['heartbeatTimeout', 'mergeBatchWait']) if (r[k] !== undefined && !isDuration(r[k])) return `${k} must be a duration such as "2m" (got ${JSON.stringify(r[k])})`;
   const batch = r.mergeBatch;
   if (batch !== undefined && !(typeof batch === 'number' && Number.isInteger(batch) && batch >= 1 && batch <= 100)) return `mergeBatch must be a whole number from 1 to 100 (got ${JSON.stringify(batch)})`;
   return undefined;
