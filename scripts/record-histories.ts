@@ -3,7 +3,8 @@
  * (test/workflow/replay.test.ts): plain, question, review rejection, merge conflict, crash recovery, and the merge
  * queue's batches and bisection (its history alone), cancel,
  * retry (right behind a cancel), skip, approval, validation rounds, continue-as-new (epic and item), an item that
- * reports its merge before cleaning up, items with background reports and local git steps, and a program of three
+ * reports its merge before cleaning up, items with background reports and local git steps, a batch gathered behind
+ * a merge gate, and a program of three
  * epics (one cancelled, what waits for it blocked).
  *
  *   npx tsx scripts/record-histories.ts [scenario ...]
@@ -109,7 +110,7 @@ const scenarios: Record<string, Recorder> = {
 };
 
 /** Scenarios whose epic and item histories are not kept: they record the merge queue's code paths only. */
-const QUEUE_ONLY = new Set(['merge-batches']);
+const QUEUE_ONLY = new Set(['merge-batches', 'batch-wait']);
 const NO_REVIEW = { review: { enabled: false, maxRounds: 1 } };
 /** Dev-server flags per scenario (continue-as-new needs a low suggestion threshold to happen in a short run). */
 const SERVER_ARGS: Record<string, string[]> = { 'continue-as-new': ['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=30'] };
@@ -169,6 +170,11 @@ Object.assign(scenarios, {
   async 'merged-before-cleanup'(env) {
     // The item reports `merged` before it cleans up; its dependent starts meanwhile.
     const plan = small('rec-early', {}, [{ id: 'a' }, { id: 'b', dependsOn: ['a'] }], NO_REVIEW);
+    return runEpic(env, plan);
+  },
+  async 'batch-wait'(env) {
+    // Behind a merge gate, the first request to arrive waits (mergeBatch.wait) for the others to share its gate run.
+    const plan = small('rec-gather', {}, [{ id: 'a' }, { id: 'b' }, { id: 'c' }], { maxParallel: 3, mergeGates: ['true'], mergeBatch: { max: 8, wait: '3s' }, ...NO_REVIEW });
     return runEpic(env, plan);
   },
   async 'fewer-round-trips'(env) {
