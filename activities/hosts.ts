@@ -6,7 +6,8 @@
 import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { activityInfo, heartbeat, sleep } from '@temporalio/activity';
+import { activityInfo, ApplicationFailure, heartbeat, sleep } from '@temporalio/activity';
+import { ApplicationFailureCategory } from '@temporalio/common';
 import type { AgentRunInput, AgentRunResult } from './agent/runner';
 import { hostTaskQueue, type HostClaim } from '../common/hosts';
 import { VALIDATION_ITEM_ID } from '../common/ids';
@@ -91,12 +92,21 @@ export class HostSlots {
 
 export const slotKey = (epicId: string, itemId: string) => `${epicId}/${itemId}`;
 
-/** Waits (heartbeating, keeping any checkpoint of an earlier attempt) until `take()` succeeds. */
-async function waitFor(take: () => boolean): Promise<void> {
+/**
+ * A claim this host cannot take within this long goes back to the shared queue (a retry any host may pick up),
+ * so it does not wait here while another host has a free slot.
+ */
+const CLAIM_PATIENCE_MS = 1000;
+
+/** Waits (heartbeating, keeping any checkpoint of an earlier attempt) until `take()` succeeds, or `patience` ms. */
+async function waitFor(take: () => boolean, patience = Infinity): Promise<boolean> {
+  const until = Date.now() + patience;
   while (!take()) {
+    if (Date.now() >= until) return false;
     heartbeat(activityInfo().heartbeatDetails);
     await sleep(250); // throws when the item is cancelled meanwhile
   }
+  return true;
 }
 
 /** A session on the host's queue runs in a slot: at most `max` at once. */
@@ -114,10 +124,17 @@ export function slotted(slots: HostSlots, runAgent: (input: AgentRunInput) => Pr
 
 export function createHostActivities(host: string, workdir: string, slots: HostSlots = new HostSlots(4)) {
   return {
-    /** Runs on the shared agents' queue; waits (heartbeating) until this host can take one more item, then holds it. */
+    /**
+     * Runs on the shared agents' queue: holds this host for the item when it can take one more within a second;
+     * otherwise the claim is retried at once, by whichever host polls it next.
+     */
     async claimHost(input?: { epicId: string; itemId: string }): Promise<HostClaim> {
       const key = input ? slotKey(input.epicId, input.itemId) : `anonymous-${Date.now()}`;
-      await waitFor(() => slots.tryClaim(key));
+      if (!(await waitFor(() => slots.tryClaim(key), CLAIM_PATIENCE_MS))) {
+        // Benign: an expected hand-back, logged at debug level by the worker rather than as a failure.
+        const message = `host ${host} has no free slot; another host may take the item`;
+        throw ApplicationFailure.create({ type: 'HostFull', message, nextRetryDelay: '100ms', category: ApplicationFailureCategory.BENIGN });
+      }
       return { host, taskQueue: hostTaskQueue(host), workdir };
     },
     /** On the host's own queue: the item's worktree from this host's cache clone of the remote. */
