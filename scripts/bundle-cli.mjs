@@ -1,0 +1,63 @@
+// The CLI as one bundle (dist/cli/cli.js and the chunks its lazy imports load), so a command such as
+// `overseer status` loads a few files instead of hundreds through Node's CommonJS loader. Commands that run a worker
+// (dev, worker, demo) keep running the per-file modules in dist/: see bin/overseer.js.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { build } from 'esbuild';
+
+// Native addons, packages that read their own files or spawn binaries, and the worker side of the SDK (one copy of
+// it per process: the worker and its activities must share @temporalio/activity's context). @temporalio/workflow
+// stays in: common/api.ts takes its define* helpers from it, and loading it from node_modules costs 0.1 s.
+const EXTERNAL = [
+  '@temporalio/worker',
+  '@temporalio/core-bridge',
+  '@temporalio/activity',
+  '@temporalio/testing',
+  '@temporalio/interceptors-opentelemetry',
+  '@opentelemetry/*',
+  'esbuild',
+  'elkjs',
+  '*.node',
+];
+
+/**
+ * A module that finds files next to itself (agents/, the workflow bundle, the simulated agent) sees the URL it has
+ * in the per-file layout (dist/<its path>.js), not the chunk it was bundled into.
+ */
+function ownLocation(root, outdir, dist) {
+  return {
+    name: 'own-location',
+    setup(b) {
+      b.onLoad({ filter: /\.ts$/ }, async (args) => {
+        if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+        const text = await readFile(args.path, 'utf8');
+        if (!text.includes('import.meta.url')) return undefined;
+        const compiled = path.join(dist, path.relative(root, args.path)).replace(/\.ts$/, '.js');
+        const rel = path.relative(outdir, compiled).split(path.sep).join('/');
+        return { contents: text.replaceAll('import.meta.url', `new URL(${JSON.stringify(rel)}, import.meta.url).href`), loader: 'ts' };
+      });
+    },
+  };
+}
+
+export async function bundleCli({ root, dist }) {
+  const outdir = path.join(dist, 'cli');
+  await build({
+    entryPoints: [path.join(root, 'client', 'cli.ts')],
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: EXTERNAL,
+    chunkNames: 'chunk-[hash]',
+    minifyWhitespace: true,
+    minifySyntax: true,
+    // CommonJS packages in the bundle call require() for Node's modules and the externals.
+    banner: { js: "import { createRequire as __overseerRequire } from 'node:module'; const require = __overseerRequire(import.meta.url);" },
+    plugins: [ownLocation(root, outdir, dist)],
+    logLevel: 'warning',
+  });
+  return path.join(outdir, 'cli.js');
+}
