@@ -40,6 +40,33 @@ function ownLocation(root, outdir, dist) {
   };
 }
 
+/**
+ * @temporalio/proto's descriptor (1.4 MB) is a JavaScript object literal; as a JSON.parse of a string V8 reads it in
+ * about two thirds of the time (88 ms against 55 ms to load it here). Left as it is when the file does not have the
+ * shape this expects.
+ */
+function protoDescriptorAsJson() {
+  return {
+    name: 'proto-descriptor-as-json',
+    setup(b) {
+      b.onLoad({ filter: /@temporalio[\\/]proto[\\/]protos[\\/]json-module\.js$/ }, async (args) => {
+        const text = await readFile(args.path, 'utf8');
+        const start = text.indexOf('.addJSON(');
+        const end = text.lastIndexOf('});');
+        if (start < 0 || end < start || text.indexOf('.addJSON(', start + 1) >= 0) return undefined;
+        let descriptor;
+        try {
+          descriptor = JSON.parse(text.slice(start + '.addJSON('.length, end + 1));
+        } catch {
+          return undefined;
+        }
+        const json = JSON.stringify(JSON.stringify(descriptor));
+        return { contents: `${text.slice(0, start)}.addJSON(JSON.parse(${json})${text.slice(end + 1)}`, loader: 'js' };
+      });
+    },
+  };
+}
+
 export async function bundleCli({ root, dist }) {
   const outdir = path.join(dist, 'cli');
   await build({
@@ -56,7 +83,7 @@ export async function bundleCli({ root, dist }) {
     minifySyntax: true,
     // CommonJS packages in the bundle call require() for Node's modules and the externals.
     banner: { js: "import { createRequire as __overseerRequire } from 'node:module'; const require = __overseerRequire(import.meta.url);" },
-    plugins: [ownLocation(root, outdir, dist)],
+    plugins: [ownLocation(root, outdir, dist), protoDescriptorAsJson()],
     logLevel: 'warning',
   });
   return path.join(outdir, 'cli.js');
