@@ -71,6 +71,8 @@ export async function statusCommand(epicId: string, itemId: string | undefined, 
     const table = !itemId && !opts.json;
     const query = opts.watch && !itemId ? undefined : startStatusQuery(client, epicId);
     const current = table ? import('../../workers/deployment').then((d) => d.currentBuildId(client, client.options.namespace)) : undefined;
+    // Loaded while the server answers (simple-git is most of it), not after.
+    const [builds, leftovers] = table ? [import('../builds'), import('../leftovers')] : [];
     const [programEpics, epic] = await Promise.all([
       itemId ? undefined : import('../program/status').then((p) => p.programEpics(client, epicId)),
       findEpic(client, epicId).then((ref) => ({ ref }), (err: unknown) => ({ err })),
@@ -85,12 +87,12 @@ export async function statusCommand(epicId: string, itemId: string | undefined, 
     const status = await epicStatus(ref, query);
     if (!itemId && opts.json) return console.log(JSON.stringify(status, null, 2));
     if (!itemId) {
-      const [builds, note] = await Promise.all([
-        import('../builds').then((b) => b.formatBuilds(client, client.options.namespace, status, { epicBuild: b.buildOfDescription(ref.description), current })),
-        ref.execution === 'RUNNING' ? undefined : import('../leftovers').then((l) => l.leftoverBranchesNote(status)),
+      const [buildLines, note] = await Promise.all([
+        builds!.then((b) => b.formatBuilds(client, client.options.namespace, status, { epicBuild: b.buildOfDescription(ref.description), current })),
+        ref.execution === 'RUNNING' ? undefined : leftovers!.then((l) => l.leftoverBranchesNote(status)),
       ]);
       console.log(formatStatus(status));
-      console.log(builds);
+      console.log(buildLines);
       return void (note && console.log(note));
     }
     const { status: item, host } = await itemStatus(client, status, itemId);
