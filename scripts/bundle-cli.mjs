@@ -18,6 +18,8 @@ const EXTERNAL = [
   '@opentelemetry/*',
   'esbuild',
   'elkjs',
+  // Required by @grpc/grpc-js only for channelz and ORCA, which the CLI never turns on: not worth parsing at start.
+  '@grpc/proto-loader',
   '*.node',
 ];
 
