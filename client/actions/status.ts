@@ -71,7 +71,7 @@ export async function statusCommand(epicId: string, itemId: string | undefined, 
     const table = !itemId && !opts.json;
     const query = opts.watch && !itemId ? undefined : startStatusQuery(client, epicId);
     const current = table ? import('../../workers/deployment').then((d) => d.currentBuildId(client, client.options.namespace)) : undefined;
-    // Loaded while the server answers (simple-git is most of it), not after.
+    // Loaded while the server answers, not after.
     const [builds, leftovers] = table ? [import('../builds'), import('../leftovers')] : [];
     const [programEpics, epic] = await Promise.all([
       itemId ? undefined : import('../program/status').then((p) => p.programEpics(client, epicId)),
