@@ -4,7 +4,8 @@
  *   npm run build && npx tsx bench/cli.ts [--runs 5]
  *
  * - `overseer --help` (compiled, and from the sources through tsx) vs `temporal --help`;
- * - `overseer status <epic>` vs `temporal workflow describe` on a finished epic of a dev server started here;
+ * - `overseer status <epic>` vs `temporal workflow describe` on a finished epic of a dev server started here (and
+ *   the same `status` from the per-file modules, without the CLI bundle);
  * - a worker's time from start to polling: compiled with the prebuilt workflow bundle (dist/workflow-bundle.js),
  *   from the sources with the on-disk bundle cache, and what bundling costs when neither is there.
  * Medians of --runs runs (default 5). Goals: --help ≤ 0.3 s, status ≤ 0.6 s.
@@ -23,6 +24,8 @@ import { numberOption } from './args';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = path.join(ROOT, 'bin', 'overseer.js');
+/** The compiled modules one by one, as the package ran every command before the CLI bundle (dist/cli/). */
+const PER_FILE_CLI = path.join(ROOT, 'dist', 'client', 'cli.js');
 const RUNS = numberOption('runs', 5);
 if (!existsSync(path.join(ROOT, 'dist', 'client', 'cli.js'))) throw new Error('build first: npm run build');
 const cli = findTemporalCli();
@@ -67,7 +70,7 @@ function workerStart(env: NodeJS.ProcessEnv): Promise<number> {
   });
 }
 
-const row = (what: string, s: number) => console.log(`  ${what.padEnd(58)} ${s.toFixed(3)} s`);
+const row = (what: string, s: number) => console.log(`  ${what.padEnd(66)} ${s.toFixed(3)} s`);
 const env = await startTestEnv();
 const workers = await startWorkers(env);
 try {
@@ -79,6 +82,7 @@ try {
   row('overseer --help (sources through tsx)', await timed(process.execPath, [BIN, '--help']));
   row('temporal --help', await timed(cli.path, ['--help']));
   row('overseer status bench-cli (compiled)', await timed(process.execPath, [BIN, 'status', 'bench-cli'], { ...server, OVERSEER_DIST: '1' }));
+  row('overseer status bench-cli (compiled, per-file modules, no bundle)', await timed(process.execPath, [PER_FILE_CLI, 'status', 'bench-cli'], server));
   row('temporal workflow describe --workflow-id epic/bench-cli', await timed(cli.path, ['workflow', 'describe', '--workflow-id', 'epic/bench-cli', '--address', env.address]));
   const prebuilt: number[] = [];
   const cached: number[] = [];

@@ -2,7 +2,7 @@
  * Finding an epic's workflow and what state it is in, so every command can say "there is no epic X" or "epic X has
  * ended" instead of the SDK's empty WorkflowNotFoundError.
  */
-import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription, type WorkflowHandle } from '@temporalio/client';
 import { epicStatusQuery } from '../common/api';
 import { epicWorkflowId } from '../common/ids';
 import type { EpicResult, EpicStatus } from '../common/status';
@@ -14,6 +14,8 @@ export interface EpicRef {
   /** RUNNING, COMPLETED, FAILED, CANCELLED, TERMINATED, TIMED_OUT, CONTINUED_AS_NEW. */
   execution: string;
   closedAt?: Date;
+  /** The describe it was found with (`overseer status` reads the epic's build from it). */
+  description: WorkflowExecutionDescription;
 }
 
 export function noSuchEpic(epicId: string): UserError {
@@ -24,7 +26,7 @@ export async function findEpic(client: Client, epicId: string): Promise<EpicRef>
   const handle = client.workflow.getHandle(epicWorkflowId(epicId));
   try {
     const d = await handle.describe();
-    return { epicId, handle, execution: d.status.name, closedAt: d.closeTime };
+    return { epicId, handle, execution: d.status.name, closedAt: d.closeTime, description: d };
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) throw noSuchEpic(epicId);
     throw err;
@@ -45,10 +47,20 @@ export function endedError(ref: EpicRef): UserError {
   );
 }
 
-/** The epic's status: the `status` query, or, when no worker can answer for a closed epic, its result. */
-export async function epicStatus(ref: EpicRef): Promise<EpicStatus> {
+/** Sends the epic's `status` query without waiting for its describe (for `epicStatus`'s `started`). */
+export function startStatusQuery(client: Client, epicId: string): Promise<EpicStatus> {
+  const query = client.workflow.getHandle(epicWorkflowId(epicId)).query(epicStatusQuery);
+  query.catch(() => undefined); // read, or dropped when the describe says there is no such epic
+  return query;
+}
+
+/**
+ * The epic's status: the `status` query (or the one `startStatusQuery` sent), or, when no worker can answer for a
+ * closed epic, its result.
+ */
+export async function epicStatus(ref: EpicRef, started?: Promise<EpicStatus>): Promise<EpicStatus> {
   try {
-    return await ref.handle.query(epicStatusQuery);
+    return await (started ?? ref.handle.query(epicStatusQuery));
   } catch (err) {
     if (ref.execution === 'RUNNING') throw new UserError(`epic ${ref.epicId} is running but did not answer its status query (${(err as Error).message || 'no reply'}): is a worker up? \`overseer doctor\` checks`);
     const result = (await ref.handle.result().catch(() => undefined)) as EpicResult | undefined;

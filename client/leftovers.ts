@@ -1,6 +1,6 @@
 /** Item branches and worktrees an ended epic left in its repository, with the command that removes them. */
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { simpleGit } from 'simple-git';
 import { safeComponent } from '../common/ids';
 import type { EpicStatus } from '../common/status';
 
@@ -8,12 +8,13 @@ const ENDED = ['completed', 'failed', 'cancelled'];
 
 export async function leftoverBranches(repoPath: string, epicId: string): Promise<string[]> {
   if (!repoPath || !existsSync(repoPath)) return [];
-  try {
-    const out = await simpleGit({ baseDir: repoPath }).raw(['for-each-ref', '--format=%(refname:short)', `refs/heads/overseer/${safeComponent(epicId)}/`]);
-    return out.split('\n').map((l) => l.trim()).filter(Boolean);
-  } catch {
-    return [];
-  }
+  // git itself, not simple-git: `overseer status` waits on this, and simple-git takes some 50 ms more per call here.
+  const out = await new Promise<string>((resolve) =>
+    execFile('git', ['for-each-ref', '--format=%(refname:short)', `refs/heads/overseer/${safeComponent(epicId)}/`], { cwd: repoPath, timeout: 15_000 }, (err, stdout) =>
+      resolve(err ? '' : stdout),
+    ),
+  );
+  return out.split('\n').map((l) => l.trim()).filter(Boolean);
 }
 
 /** A note naming the leftovers of an ended epic and how to remove them; undefined when there are none. */

@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // The package build: compiles the TypeScript sources to ES modules in dist/ (same layout, so paths relative to a
 // module, such as agents/ and the simulated agent, stay right), adds the `.js` extensions Node's ESM loader needs,
-// copies the files the code reads at run time, and prebuilds the workflow bundles workers load (dist/workflow-bundle.js,
-// and dist/workflow-bundle-otel.js for tracing).
+// copies the files the code reads at run time, bundles the CLI into dist/cli/ (scripts/bundle-cli.mjs), and
+// prebuilds the workflow bundles workers load (dist/workflow-bundle.js, and dist/workflow-bundle-otel.js for tracing).
 //   node scripts/build.mjs            # everything
 //   node scripts/build.mjs --no-bundle   # skip the workflow bundle (faster; workers then bundle at start)
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { bundleCli } from './bundle-cli.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST = path.join(ROOT, 'dist');
@@ -50,6 +51,9 @@ for (const [from, to] of [
   if (existsSync(path.join(ROOT, from))) cpSync(path.join(ROOT, from), path.join(DIST, to), { recursive: true });
 }
 console.log(`compiled ${entryPoints.length} modules to dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+const bundled = Date.now();
+await bundleCli({ root: ROOT, dist: DIST });
+console.log(`CLI bundle: dist/cli/ in ${((Date.now() - bundled) / 1000).toFixed(1)} s`);
 
 if (!process.argv.includes('--no-bundle')) {
   const { bundleWorkflowCode } = await import('@temporalio/worker');

@@ -5,7 +5,7 @@ import { itemStatusQuery } from '../../common/api';
 import { itemWorkflowId } from '../../common/ids';
 import type { EpicStatus, ItemStatus } from '../../common/status';
 import { withClient } from '../connection';
-import { epicStatus, findEpic } from '../epic-handle';
+import { epicStatus, findEpic, startStatusQuery } from '../epic-handle';
 import { formatStatus } from '../format';
 import { formatItemView, type ItemView } from '../format-item';
 import { formatInbox, inboxOf } from '../inbox';
@@ -45,8 +45,9 @@ async function itemStatus(client: Client, epic: EpicStatus, itemId: string): Pro
   if (!fromEpic) throw new UserError(`epic ${epic.epicId} has no item ${itemId} (its items: ${epic.items.map((i) => i.itemId).join(', ')})`);
   const handle = client.workflow.getHandle(itemWorkflowId(epic.epicId, itemId));
   try {
+    const described = handle.describe().catch(() => undefined);
     const own = await handle.query(itemStatusQuery);
-    const d = await handle.describe().catch(() => undefined);
+    const d = await described;
     const host = d?.raw.pendingActivities?.map((a) => a.lastWorkerIdentity).find(Boolean) ?? undefined;
     return { status: { ...fromEpic, ...own, mergeCommit: own.mergeCommit ?? fromEpic.mergeCommit }, host };
   } catch (err) {
@@ -60,9 +61,18 @@ function readTotals(transcripts: string[] | undefined) {
   return here.length ? transcriptTotals(here.map((t) => readFileSync(t, 'utf8')).join('\n')) : undefined;
 }
 
-/** `overseer status <id>`: a program's when the id names one, else the epic's (both asked at once, on one connection). */
+/**
+ * `overseer status <id>`: a program's when the id names one, else the epic's. What it needs is asked at once, on one
+ * connection: the program, the epic's describe, its status query (the worker's answer is most of the wait) and the
+ * deployment's current build; the builds line reuses the epic's describe.
+ */
 export async function statusCommand(epicId: string, itemId: string | undefined, opts: { json?: boolean; watch?: boolean }): Promise<void> {
   await withClient(async ({ client }) => {
+    const table = !itemId && !opts.json;
+    const query = opts.watch && !itemId ? undefined : startStatusQuery(client, epicId);
+    const current = table ? import('../../workers/deployment').then((d) => d.currentBuildId(client, client.options.namespace)) : undefined;
+    // Loaded while the server answers, not after.
+    const [builds, leftovers] = table ? [import('../builds'), import('../leftovers')] : [];
     const [programEpics, epic] = await Promise.all([
       itemId ? undefined : import('../program/status').then((p) => p.programEpics(client, epicId)),
       findEpic(client, epicId).then((ref) => ({ ref }), (err: unknown) => ({ err })),
@@ -74,15 +84,15 @@ export async function statusCommand(epicId: string, itemId: string | undefined, 
       if (ref.execution !== 'RUNNING') console.log(`epic ${epicId} has ended (${ref.execution.toLowerCase()}); its last state:`);
       else return void (process.exitCode = await followEpic(client, epicId));
     }
-    const status = await epicStatus(ref);
+    const status = await epicStatus(ref, query);
     if (!itemId && opts.json) return console.log(JSON.stringify(status, null, 2));
     if (!itemId) {
-      const [builds, note] = await Promise.all([
-        import('../builds').then((b) => b.formatBuilds(client, client.options.namespace, status)),
-        ref.execution === 'RUNNING' ? undefined : import('../leftovers').then((l) => l.leftoverBranchesNote(status)),
+      const [buildLines, note] = await Promise.all([
+        builds!.then((b) => b.formatBuilds(client, client.options.namespace, status, { epicBuild: b.buildOfDescription(ref.description), current })),
+        ref.execution === 'RUNNING' ? undefined : leftovers!.then((l) => l.leftoverBranchesNote(status)),
       ]);
       console.log(formatStatus(status));
-      console.log(builds);
+      console.log(buildLines);
       return void (note && console.log(note));
     }
     const { status: item, host } = await itemStatus(client, status, itemId);
