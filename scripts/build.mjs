@@ -7,7 +7,7 @@
 //   node scripts/build.mjs --no-bundle   # skip the workflow bundle (faster; workers then bundle at start)
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { bundleCli } from './bundle-cli.mjs';
 
@@ -51,6 +51,11 @@ for (const [from, to] of [
   if (existsSync(path.join(ROOT, from))) cpSync(path.join(ROOT, from), path.join(DIST, to), { recursive: true });
 }
 console.log(`compiled ${entryPoints.length} modules to dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+// The dashboard's front end, prebuilt beside the compiled server (dist/client/dashboard finds ../../dashboard/dist).
+const { buildDashboard } = await import(pathToFileURL(path.join(DIST, 'client', 'dashboard', 'build.js')).href);
+await buildDashboard({ src: path.join(ROOT, 'dashboard', 'src'), dist: path.join(DIST, 'dashboard', 'dist') });
+console.log('dashboard front end: dist/dashboard/dist');
 const bundled = Date.now();
 await bundleCli({ root: ROOT, dist: DIST });
 console.log(`CLI bundle: dist/cli/ in ${((Date.now() - bundled) / 1000).toFixed(1)} s`);

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The package as a user gets it: `npm pack`, install the tarball into a temporary prefix, then run the installed
-# `overseer --version`, `overseer plan` on a fixture, and `overseer doctor` (against a dev server the installed
-# package starts, and against no server, where it must fail and say how to fix it). Called at the end of .ci/run.
+# `overseer --version`, `overseer plan` on a fixture, `overseer doctor` (against a dev server the installed package
+# starts, and against no server, where it must fail and say how to fix it), `overseer dashboard` and the demo.
+# Called at the end of .ci/run.
 #   bash scripts/check-package.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 work="$(mktemp -d)"
-trap 'kill "${dev_pid:-}" 2>/dev/null || true; wait "${dev_pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill "${dash_pid:-}" "${dev_pid:-}" 2>/dev/null || true; wait "${dev_pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
 tarball="$(npm pack --silent --pack-destination "$work" | tail -1)"
 echo "packed $tarball ($(du -k "$work/$tarball" | cut -f1) KiB)"
 npm install -g --prefix "$work/prefix" --no-audit --no-fund --loglevel=error "$work/$tarball" >/dev/null
@@ -49,6 +50,20 @@ grep -q '✓ search attributes' doctor.txt
 grep -q '✓ workers ' doctor.txt
 grep -q '✓ git ' doctor.txt
 if [ -n "${OVERSEER_CHECK_AGENT:-}" ]; then test "$code" = 0; else grep -q 'agent' doctor.txt; fi
+
+# The dashboard from the package (its prebuilt front end): the page and its script are served.
+dash="$(node -e "const s=require('net').createServer().listen(0,()=>{console.log(s.address().port);s.close()})")"
+TEMPORAL_ADDRESS="127.0.0.1:$port" "$overseer" dashboard --port "$dash" > dashboard.log 2>&1 &
+dash_pid=$!
+for _ in $(seq 1 150); do grep -q 'Ctrl-C to stop' dashboard.log && break; sleep 0.2; done
+node -e "
+  const get = (p) => fetch('http://127.0.0.1:$dash' + p).then(async (r) => { if (!r.ok) throw new Error(p + ': ' + r.status); return r.text(); });
+  Promise.all([get('/'), get('/app.js')]).then(([page, js]) => {
+    if (!page.includes('<title>Overseer</title>') || js.length < 1000) throw new Error('not the dashboard');
+  }).catch((e) => { console.error('overseer dashboard:', e.message); process.exit(1); });
+" || { cat dashboard.log >&2; exit 1; }
+kill -INT "$dash_pid"; wait "$dash_pid" || true
+echo "overseer dashboard: ok"
 kill -INT "$dev_pid"; wait "$dev_pid" || true; dev_pid=
 
 # The demo, with the simulated agent shipped in the package.

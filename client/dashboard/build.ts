@@ -1,7 +1,8 @@
 /**
  * Builds the front end (dashboard/src → dashboard/dist, git-ignored) with esbuild. `npm run build:dashboard` runs
  * it; the server also runs it on start whenever dist is missing or older than a source file, so `overseer
- * dashboard` and the tests never serve a stale page.
+ * dashboard` and the tests never serve a stale page. The package ships it prebuilt (scripts/build.mjs puts it in
+ * dist/dashboard/dist, beside the compiled server) and has no sources to rebuild from.
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -22,6 +23,7 @@ function newest(dir: string): number {
 }
 
 export function isStale(): boolean {
+  if (!existsSync(SRC_DIR)) return false; // the package: prebuilt, nothing to build from
   const outs = OUTPUTS.map((o) => path.join(DIST_DIR, o));
   if (!outs.every((o) => existsSync(o))) return true;
   const oldestOut = Math.min(...outs.map((o) => statSync(o).mtimeMs));
@@ -29,12 +31,13 @@ export function isStale(): boolean {
 }
 
 /** Builds into a scratch folder, then renames each file into dist: a server reading dist never sees half a file. */
-export async function buildDashboard(): Promise<void> {
-  mkdirSync(DIST_DIR, { recursive: true });
-  const scratch = `${DIST_DIR}.tmp-${process.pid}-${Date.now()}`;
+export async function buildDashboard(dirs = { src: SRC_DIR, dist: DIST_DIR }): Promise<void> {
+  const { src, dist } = dirs;
+  mkdirSync(dist, { recursive: true });
+  const scratch = `${dist}.tmp-${process.pid}-${Date.now()}`;
   try {
     await build({
-      entryPoints: { app: path.join(SRC_DIR, 'main.ts') },
+      entryPoints: { app: path.join(src, 'main.ts') },
       outdir: scratch,
       bundle: true,
       format: 'esm',
@@ -44,8 +47,8 @@ export async function buildDashboard(): Promise<void> {
       logLevel: 'warning',
       loader: { '.css': 'css' },
     });
-    copyFileSync(path.join(SRC_DIR, 'index.html'), path.join(scratch, 'index.html'));
-    for (const f of OUTPUTS) renameSync(path.join(scratch, f), path.join(DIST_DIR, f));
+    copyFileSync(path.join(src, 'index.html'), path.join(scratch, 'index.html'));
+    for (const f of OUTPUTS) renameSync(path.join(scratch, f), path.join(dist, f));
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
