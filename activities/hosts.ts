@@ -96,7 +96,9 @@ export const slotKey = (epicId: string, itemId: string) => `${epicId}/${itemId}`
  * A claim this host cannot take within this long goes back to the shared queue (a retry any host may pick up),
  * so it does not wait here while another host has a free slot.
  */
-const CLAIM_PATIENCE_MS = 1000;
+const CLAIM_PATIENCE_MS = 250;
+/** How often a waiting claim or session looks for a free slot (an in-memory check). */
+const SLOT_POLL_MS = 50;
 
 /** Waits (heartbeating, keeping any checkpoint of an earlier attempt) until `take()` succeeds, or `patience` ms. */
 async function waitFor(take: () => boolean, patience = Infinity): Promise<boolean> {
@@ -104,7 +106,7 @@ async function waitFor(take: () => boolean, patience = Infinity): Promise<boolea
   while (!take()) {
     if (Date.now() >= until) return false;
     heartbeat(activityInfo().heartbeatDetails);
-    await sleep(250); // throws when the item is cancelled meanwhile
+    await sleep(SLOT_POLL_MS); // throws when the item is cancelled meanwhile
   }
   return true;
 }
@@ -125,7 +127,7 @@ export function slotted(slots: HostSlots, runAgent: (input: AgentRunInput) => Pr
 export function createHostActivities(host: string, workdir: string, slots: HostSlots = new HostSlots(4)) {
   return {
     /**
-     * Runs on the shared agents' queue: holds this host for the item when it can take one more within a second;
+     * Runs on the shared agents' queue: holds this host for the item when it can take one more at once;
      * otherwise the claim is retried at once, by whichever host polls it next.
      */
     async claimHost(input?: { epicId: string; itemId: string }): Promise<HostClaim> {
