@@ -17,6 +17,9 @@ export async function finishMerged(ctx: ItemContext, summary: string): Promise<I
   status.finishedAt = Date.now();
   if (summary) status.summary = summary; // the epic hands it to the items that depend on this one
   status.cleaningUp = true;
+  // The plan's source hears of the merge before the epic does (since 'fewer-round-trips'): a Beads issue is closed
+  // before its dependents, which start on the `merged` report, are claimed.
+  if (ctx.fewerRoundTrips) await writeBackMerged(ctx, summary);
   await setState(ctx, 'merged', status.mergeCommit);
   await cleanUpMerged(ctx, summary);
   status.cleaningUp = undefined;
@@ -30,7 +33,7 @@ export async function finishMerged(ctx: ItemContext, summary: string): Promise<I
  * start) in this workflow task until the worktree is gone.
  */
 async function cleanUpMerged(ctx: ItemContext, summary: string): Promise<void> {
-  const { repoPath, epicId, item, status } = ctx;
+  const { repoPath, epicId, item } = ctx;
   const core = ctx.fewerRoundTrips && !isRemote(ctx) ? coreActivities(ctx.settings) : ctx.core;
   try {
     await core.removeWorktree({ repoPath, epicId, itemId: item.id, deleteBranch: true });
@@ -38,7 +41,11 @@ async function cleanUpMerged(ctx: ItemContext, summary: string): Promise<void> {
     if (isCancellation(err)) throw err;
     note(ctx, `merged, but removing the worktree failed: ${describe(err)}`);
   }
-  await writeBack(ctx, { kind: 'merged', itemId: item.id, summary, mergeCommit: status.mergeCommit! });
+  if (!ctx.fewerRoundTrips) await writeBackMerged(ctx, summary);
+}
+
+function writeBackMerged(ctx: ItemContext, summary: string): Promise<void> {
+  return writeBack(ctx, { kind: 'merged', itemId: ctx.item.id, summary, mergeCommit: ctx.status.mergeCommit! });
 }
 
 /** Histories recorded before 'merged-before-cleanup': cleaned up first, then one report. */
