@@ -11,9 +11,12 @@ import path from 'node:path';
 import { repoKey } from '../common/ids';
 import { git, GitCommandError } from './git-repo';
 
+/** A remote's name in a host's folders: its URL as a key (with or without `.git`). */
+export const remoteKey = (url: string) => repoKey(url.replace(/\.git$/, ''));
+
 /** Where a host keeps its clone of `url`: `<workdir>/cache/<name>-<hash>.git` (bare: worktrees are made from it). */
 export function cacheClonePath(workdir: string, url: string): string {
-  return path.join(workdir, 'cache', `${repoKey(url.replace(/\.git$/, ''))}.git`);
+  return path.join(workdir, 'cache', `${remoteKey(url)}.git`);
 }
 
 /** Clones `url` once (into a temporary folder, then renamed: concurrent callers never see half a clone) and fetches. */

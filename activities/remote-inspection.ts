@@ -8,10 +8,10 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import { repoKey, safeComponent } from '../common/ids';
+import { safeComponent } from '../common/ids';
 import { displayUrl } from '../common/remote-url';
-import { git, GitCommandError } from './git-repo';
-import { cacheClonePath, ensureCacheClone } from './remote-git';
+import { git, revParse } from './git-repo';
+import { cacheClonePath, ensureCacheClone, remoteKey } from './remote-git';
 
 export interface RemoteInspectionInput {
   url: string;
@@ -30,16 +30,7 @@ export interface RemoteInspection {
 }
 
 export function inspectionWorktreePath(workdir: string, url: string, epicId: string, name: string): string {
-  return path.join(workdir, 'inspect', repoKey(url.replace(/\.git$/, '')), safeComponent(epicId), safeComponent(name));
-}
-
-async function remoteTip(clone: string, branch: string): Promise<string | undefined> {
-  try {
-    return (await git(clone).raw(['rev-parse', '--verify', '--quiet', `refs/remotes/origin/${branch}^{commit}`])).trim() || undefined;
-  } catch (err) {
-    if (err instanceof GitCommandError) return undefined;
-    throw err;
-  }
+  return path.join(workdir, 'inspect', remoteKey(url), safeComponent(epicId), safeComponent(name));
 }
 
 async function dropWorktree(clone: string, worktreePath: string): Promise<void> {
@@ -51,7 +42,7 @@ async function dropWorktree(clone: string, worktreePath: string): Promise<void> 
 /** A fresh detached worktree at the remote target's tip as fetched now. */
 export async function prepareRemoteInspection(workdir: string, input: RemoteInspectionInput): Promise<RemoteInspection> {
   const clone = await ensureCacheClone(workdir, input.url);
-  const commit = await remoteTip(clone, input.targetBranch);
+  const commit = await revParse(clone, `refs/remotes/origin/${input.targetBranch}`);
   if (!commit) throw ApplicationFailure.nonRetryable(`branch "${input.targetBranch}" does not exist on ${displayUrl(input.url)}`, 'BranchNotFound');
   // `<target>` in the worktree is the remote's (the session is told to look at it by name), as item worktrees have it.
   await git(clone).raw(['update-ref', `refs/heads/${input.targetBranch}`, commit]);

@@ -10,20 +10,20 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import { fnv1a, repoKey, safeComponent } from '../common/ids';
+import { fnv1a, safeComponent } from '../common/ids';
 import type { GateFailure, MergeRequest, StackInput, StackResult } from '../common/merge';
 import { parseDuration } from '../common/durations';
 import { runCommands } from './checks';
 import { git } from './git-repo';
 import { gateCommand } from './merge-gates';
 import { addScratch, buildStack, dropMarkedMerges, memoryStacker, refTips, removeScratch } from './merge-stack';
-import { publishMerge } from './remote-git';
+import { publishMerge, remoteKey } from './remote-git';
 import { findItemMerge, findMergedItems } from './worktrees';
 
 const MAX_CAS_RETRIES = 5;
 
 export function mirrorPath(workdir: string, url: string): string {
-  return path.join(workdir, 'cache', `${repoKey(url.replace(/\.git$/, ''))}.mirror.git`);
+  return path.join(workdir, 'cache', `${remoteKey(url)}.mirror.git`);
 }
 
 /** One sync at a time per mirror in this process (the probes of a bisection run in parallel). */

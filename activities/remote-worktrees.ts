@@ -6,9 +6,9 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { itemBranch, repoKey, safeComponent } from '../common/ids';
+import { itemBranch, safeComponent } from '../common/ids';
 import { git, GitCommandError, OVERSEER_IDENTITY } from './git-repo';
-import { cacheClonePath, ensureCacheClone, pushItemBranch } from './remote-git';
+import { cacheClonePath, ensureCacheClone, pushItemBranch, remoteKey } from './remote-git';
 
 export interface RemoteWorktreeInput {
   url: string;
@@ -28,7 +28,7 @@ export interface RemoteWorktree {
 }
 
 export function remoteWorktreePath(workdir: string, url: string, epicId: string, itemId: string): string {
-  return path.join(workdir, 'worktrees', repoKey(url.replace(/\.git$/, '')), safeComponent(epicId), safeComponent(itemId));
+  return path.join(workdir, 'worktrees', remoteKey(url), safeComponent(epicId), safeComponent(itemId));
 }
 
 async function tip(clone: string, ref: string): Promise<string | undefined> {
