@@ -14,6 +14,9 @@ import { VALIDATION_ITEM_ID } from '../common/ids';
 import { commitAndPush, prepareRemoteWorktree, removeRemoteWorktree, type RemoteWorktree, type RemoteWorktreeInput } from './remote-worktrees';
 import { findRemoteItemMerge } from './remote-merge';
 import { prepareRemoteInspection, removeRemoteInspection, type RemoteInspection, type RemoteInspectionInput } from './remote-inspection';
+import { HostSlots } from './host-slots';
+
+export { HostSlots };
 
 export const DEFAULT_WORKDIR = path.join(os.homedir(), '.overseer', 'work');
 
@@ -38,58 +41,6 @@ export function hostPaths(workdir: string): { cache: string; worktrees: string }
   return { cache: path.join(workdir, 'cache'), worktrees: path.join(workdir, 'worktrees') };
 }
 
-/** How long a claim waits for the item's first session without news from the item (a workflow that went away). */
-const CLAIM_LEASE_MS = 60_000;
-
-/**
- * The session slots of this host (in memory: a host that dies frees them with itself). At most `max` sessions run
- * at once: a session takes a slot when it starts (waiting for one if need be) and frees it when it ends, so an item
- * between sessions (committing, gating, waiting for its merge) leaves its slot to another. A claim is accepted while
- * the sessions running and the items claimed but not yet in their first session are fewer than `max + 1`: one item
- * prepares its worktree while the others' sessions run, so a slot that frees is used at once.
- */
-export class HostSlots {
-  private readonly sessions = new Set<string>();
-  private readonly claims = new Map<string, number>();
-  constructor(readonly max: number) {}
-
-  private purge(): void {
-    const now = Date.now();
-    for (const [key, until] of this.claims) if (until < now) this.claims.delete(key);
-  }
-
-  /** A claim of this host for `key`, if the host can take one more item. */
-  tryClaim(key: string): boolean {
-    this.purge();
-    if (this.claims.has(key) || this.sessions.has(key)) return true;
-    if (this.sessions.size + this.claims.size >= this.max + 1) return false;
-    this.claims.set(key, Date.now() + CLAIM_LEASE_MS);
-    return true;
-  }
-
-  /** A session slot for `key`, if one is free. */
-  tryStart(key: string): boolean {
-    if (!this.sessions.has(key) && this.sessions.size >= this.max) return false;
-    this.sessions.add(key);
-    this.claims.delete(key);
-    return true;
-  }
-
-  end(key: string): void {
-    this.sessions.delete(key);
-  }
-
-  /** The item left this host (its worktree removed). */
-  release(key: string): void {
-    this.sessions.delete(key);
-    this.claims.delete(key);
-  }
-
-  get running(): number {
-    return this.sessions.size;
-  }
-}
-
 export const slotKey = (epicId: string, itemId: string) => `${epicId}/${itemId}`;
 
 /**
@@ -97,6 +48,8 @@ export const slotKey = (epicId: string, itemId: string) => `${epicId}/${itemId}`
  * so it does not wait here while another host has a free slot.
  */
 const CLAIM_PATIENCE_MS = 250;
+/** How long a host holds a claim for an item moving to it from a busy host, should the item not come. */
+const MOVE_LEASE_MS = 10_000;
 /** How often a waiting claim or session looks for a free slot (an in-memory check). */
 const SLOT_POLL_MS = 50;
 
@@ -132,12 +85,37 @@ export function createHostActivities(host: string, workdir: string, slots: HostS
      */
     async claimHost(input?: { epicId: string; itemId: string }): Promise<HostClaim> {
       const key = input ? slotKey(input.epicId, input.itemId) : `anonymous-${Date.now()}`;
-      if (!(await waitFor(() => slots.tryClaim(key), CLAIM_PATIENCE_MS))) {
+      let prefetched = false;
+      if (!(await waitFor(() => ((prefetched = slots.full), slots.tryClaim(key)), CLAIM_PATIENCE_MS))) {
         // Benign: an expected hand-back, logged at debug level by the worker rather than as a failure.
         const message = `host ${host} has no free slot; another host may take the item`;
         throw ApplicationFailure.create({ type: 'HostFull', message, nextRetryDelay: '100ms', category: ApplicationFailureCategory.BENIGN });
       }
+      return { host, taskQueue: hostTaskQueue(host), workdir, ...(prefetched ? { prefetched } : {}) };
+    },
+    /**
+     * Runs on the free hosts' queue, which a host polls only while a session slot is free: a claim for an item whose
+     * first session waits on a busy host. Held briefly (the item moves here and prepares at once, or lets it lapse).
+     */
+    async claimFreeHost(input: { epicId: string; itemId: string }): Promise<HostClaim> {
+      const key = slotKey(input.epicId, input.itemId);
+      if (!(await waitFor(() => slots.tryClaim(key, { freeSlotOnly: true, leaseMs: MOVE_LEASE_MS }), CLAIM_PATIENCE_MS))) {
+        throw ApplicationFailure.create({ type: 'HostFull', message: `host ${host} has no free session slot`, nextRetryDelay: '100ms', category: ApplicationFailureCategory.BENIGN });
+      }
       return { host, taskQueue: hostTaskQueue(host), workdir };
+    },
+    /**
+     * On the host's own queue: an item claimed ahead of its session waits here for a session slot, and keeps it for
+     * the session that follows (its claim renewed meanwhile).
+     */
+    async awaitSessionSlot(input: RemoteWorktreeInput): Promise<void> {
+      const key = slotKey(input.epicId, input.itemId);
+      await waitFor(() => {
+        // The item moved to another host meanwhile (its claim here released): this wait is over.
+        if (!slots.holds(key)) throw ApplicationFailure.nonRetryable(`item ${input.itemId} left host ${host}`, 'ItemLeftHost');
+        slots.renew(key);
+        return slots.tryStart(key);
+      });
     },
     /** On the host's own queue: the item's worktree from this host's cache clone of the remote. */
     async prepareRemoteWorktree(input: RemoteWorktreeInput): Promise<RemoteWorktree> {

@@ -22,7 +22,48 @@ const sessionMs = numberOption('session', 5000);
 const perHost = numberOption('sessions', 2);
 const maxHosts = numberOption('hosts', 3);
 
-const env = await startTestEnv();
+type Events = NonNullable<Awaited<ReturnType<ReturnType<typeof env.client.workflow.getHandle>['fetchHistory']>>['events']>;
+const secs = (e: Events[number]) => Number(e.eventTime!.seconds) + (e.eventTime!.nanos ?? 0) / 1e9;
+const payload = (p: { payloads?: { data?: Uint8Array | null }[] | null } | null | undefined) => JSON.parse(Buffer.from(p!.payloads![0].data!).toString());
+
+/**
+ * When each item's activities started, then each host's sessions: the session itself from its result (activity end
+ * less the session's own duration, so the wait for a slot inside the activity is left out) and the gaps a slot
+ * stood idle between one session's end and the next's start on that host.
+ */
+async function printTimeline(epicId: string, t0: number): Promise<void> {
+  const at = (sec: number) => (sec - (t0 + performance.timeOrigin) / 1000).toFixed(1);
+  const byHost = new Map<string, [number, number][]>();
+  for (let j = 1; j <= n; j++) {
+    const events = (await env.client.workflow.getHandle(`epic/${epicId}/item/w${j}`).fetchHistory()).events!;
+    const sched = new Map<number, string>();
+    const marks: string[] = [];
+    let host = '?';
+    for (const e of events) {
+      if (e.activityTaskScheduledEventAttributes) sched.set(Number(e.eventId), e.activityTaskScheduledEventAttributes.activityType!.name!);
+      if (e.activityTaskStartedEventAttributes) marks.push(`${sched.get(Number(e.activityTaskStartedEventAttributes.scheduledEventId))}@${at(secs(e))}`);
+      const done = e.activityTaskCompletedEventAttributes;
+      const name = done && sched.get(Number(done.scheduledEventId));
+      if (name === 'claimHost' || name === 'claimFreeHost') host = payload(done!.result).host;
+      if (name === 'runAgent') byHost.set(host, [...(byHost.get(host) ?? []), [secs(e) - payload(done!.result).durationMs / 1000, secs(e)]]);
+    }
+    console.log(`w${j} on ${host}: ${marks.join(' ')} end@${at(secs(events.at(-1)!))}`);
+  }
+  for (const [host, sessions] of [...byHost].sort()) {
+    sessions.sort((a, b) => a[0] - b[0]);
+    const ends: number[] = []; // the slots' free times, perSlot of them
+    const gaps: number[] = [];
+    for (const [start, end] of sessions) {
+      ends.sort((a, b) => a - b);
+      if (ends.length < perHost) ends.push(end);
+      else gaps.push(start - ends.shift()!), ends.push(end);
+    }
+    const med = [...gaps].sort((a, b) => a - b)[Math.floor(gaps.length / 2)] ?? 0;
+    console.log(`${host}: ${sessions.length} sessions, first from ${at(sessions[0][0])}, last to ${at(Math.max(...sessions.map((x) => x[1])))}; a slot idle between sessions: median ${(med * 1000).toFixed(0)} ms, ${gaps.map((g) => (g * 1000).toFixed(0)).join(' ')}`);
+  }
+}
+
+const env = await startTestEnv(process.env.BENCH_SERVER_ARGS ? process.env.BENCH_SERVER_ARGS.split(" ") : []);
 const names = Array.from({ length: maxHosts }, (_, k) => `round${k + 1}`);
 const server = await startGitServer(names);
 const agent = fakeAgent({ defaults: { implement: { delayMs: sessionMs } } });
@@ -43,22 +84,7 @@ try {
     const merged = result.items.filter((i) => i.state === 'merged').length;
     if (merged !== n) throw new Error(`${k} host(s): ${merged}/${n} merged`);
     makespans.push(makespan);
-    if (flagOption('timeline')) {
-      const rows: string[] = [];
-      for (let j = 1; j <= n; j++) {
-        const h = await env.client.workflow.getHandle(`epic/hosts-${k}/item/w${j}`).fetchHistory();
-        const t = (e: { eventTime?: { seconds?: unknown; nanos?: number | null } | null }) => Number(e.eventTime!.seconds) + (e.eventTime!.nanos ?? 0) / 1e9;
-        const sched = new Map<number, string>();
-        const marks: string[] = [];
-        for (const e of h.events!) {
-          const id = Number(e.eventId);
-          if (e.activityTaskScheduledEventAttributes) sched.set(id, e.activityTaskScheduledEventAttributes.activityType!.name!);
-          if (e.activityTaskStartedEventAttributes) marks.push(`${sched.get(Number(e.activityTaskStartedEventAttributes.scheduledEventId))}@${(t(e) - t0 / 1000 - performance.timeOrigin / 1000).toFixed(1)}`);
-        }
-        rows.push(`w${j}: ${marks.join(' ')} end@${(t(h.events!.at(-1)!) - t0 / 1000 - performance.timeOrigin / 1000).toFixed(1)}`);
-      }
-      console.log(rows.join('\n'));
-    }
+    if (flagOption('timeline')) await printTimeline(`hosts-${k}`, t0);
     const ideal = Math.ceil(n / (k * perHost)) * sessionMs;
     console.log(`${k} host(s) x ${perHost} sessions: ${s(makespan)} (sessions alone, perfectly packed: ${s(ideal)})`);
   }

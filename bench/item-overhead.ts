@@ -6,59 +6,15 @@
  *
  *   npx tsx bench/item-overhead.ts [--n 8]
  */
-import type { temporal } from '@temporalio/proto';
 import { epicWorkflowId, itemWorkflowId, TASK_QUEUE } from '../common/ids';
 import { startTestEnv, startWorkers } from '../test/helpers/temporal';
 import { makeRepo } from '../test/helpers/repo';
 import { fakeAgent } from '../test/helpers/agent';
 import { item, smallPlan } from '../test/helpers/epics';
 import { numberOption } from './args';
+import { type Event, itemLife, median, ms } from './history-steps';
 
 const n = numberOption('n', 8);
-type Event = temporal.api.history.v1.IHistoryEvent;
-const ms = (e: Event) => Number(e.eventTime!.seconds) * 1000 + Math.round((e.eventTime!.nanos ?? 0) / 1e6);
-const tsMs = (t: { seconds: number; nanos: number }) => t.seconds * 1000 + Math.round(t.nanos / 1e6);
-
-/** A local activity's type and times, from its marker (the SDK's `core_local_activity` marker data). */
-function localActivity(e: Event): { name: string; start: number; end: number } | undefined {
-  const m = e.markerRecordedEventAttributes;
-  if (m?.markerName !== 'core_local_activity') return undefined;
-  const data = JSON.parse(Buffer.from(m.details!.data!.payloads![0].data!).toString());
-  return { name: `${data.activity_type} (local)`, start: tsMs(data.original_schedule_time), end: tsMs(data.complete_time) };
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-
-/** The item's steps in order: [label, start, end] from its history. */
-function steps(events: Event[]): { label: string; start: number; end: number }[] {
-  const scheduled = new Map<string, { name: string; at: number }>();
-  const out: { label: string; start: number; end: number }[] = [];
-  let last = ms(events[0]);
-  for (const e of events) {
-    const s = e.activityTaskScheduledEventAttributes;
-    if (s) scheduled.set(String(e.eventId), { name: s.activityType?.name ?? '?', at: ms(e) });
-    const done = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes;
-    if (done) {
-      const a = scheduled.get(String(done.scheduledEventId))!;
-      if (a.at > last) out.push({ label: '(workflow between activities)', start: last, end: a.at });
-      out.push({ label: a.name, start: a.at, end: ms(e) });
-      last = ms(e);
-    }
-    const local = localActivity(e);
-    if (local) {
-      if (local.start > last) out.push({ label: '(workflow between activities)', start: last, end: local.start });
-      out.push({ label: local.name, start: local.start, end: local.end });
-      last = local.end;
-    }
-    if (e.workflowExecutionSignaledEventAttributes?.signalName === 'mergeResult') {
-      out.push({ label: 'waiting for the merge queue (enqueueMerge done → mergeResult)', start: last, end: ms(e) });
-      last = ms(e);
-    }
-    if (e.workflowExecutionCompletedEventAttributes) out.push({ label: '(after the last step → completed)', start: last, end: ms(e) });
-  }
-  return out;
-}
-
 const env = await startTestEnv();
 const workers = await startWorkers(env, { maxSessions: 4 });
 try {
@@ -70,18 +26,13 @@ try {
   await env.client.workflow.execute('epicWorkflow', { workflowId: epicWorkflowId(plan.epicId), taskQueue: TASK_QUEUE, args: [plan] });
   const wall = performance.now() - t0;
   const byLabel = new Map<string, number[]>();
-  const lives: { start: number; end: number; agentStart: number; agentEnd: number; mergedAt: number; slotEnd: number }[] = [];
+  const lives: ReturnType<typeof itemLife>[] = [];
   for (const it of items) {
-    const events = (await env.client.workflow.getHandle(itemWorkflowId(plan.epicId, it.id)).fetchHistory()).events ?? [];
-    const st = steps(events);
-    if (it.id === 'o2') console.log('item o2, step by step (ms from its start):\n' + st.map((x) => `  ${String(x.start - ms(events[0])).padStart(5)} +${String(x.end - x.start).padStart(4)}  ${x.label}`).join('\n'));
-    for (const s of st) byLabel.set(s.label, [...(byLabel.get(s.label) ?? []), s.end - s.start]);
-    const agentSteps = st.filter((s) => /agent|session|claude/i.test(s.label));
-    const end = ms(events[events.length - 1]);
-    const mergedAt = events.find((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'mergeResult');
-    // The slot is free once the item tells the epic it merged (its first report after the queue's answer).
-    const reported = mergedAt && events.find((e) => Number(e.eventId) > Number(mergedAt.eventId) && e.signalExternalWorkflowExecutionInitiatedEventAttributes);
-    lives.push({ start: ms(events[0]), end, agentStart: agentSteps[0]?.start ?? 0, agentEnd: agentSteps[agentSteps.length - 1]?.end ?? 0, mergedAt: mergedAt ? ms(mergedAt) : end, slotEnd: reported ? ms(reported) : end });
+    const events: Event[] = (await env.client.workflow.getHandle(itemWorkflowId(plan.epicId, it.id)).fetchHistory()).events ?? [];
+    const life = itemLife(events);
+    if (it.id === 'o2') console.log('item o2, step by step (ms from its start):\n' + life.steps.map((x) => `  ${String(x.start - life.start).padStart(5)} +${String(x.end - x.start).padStart(4)}  ${x.label}`).join('\n'));
+    for (const s of life.steps) byLabel.set(s.label, [...(byLabel.get(s.label) ?? []), s.end - s.start]);
+    lives.push(life);
   }
   console.log(`${n}-item chain, instant simulated agent, review off: ${(wall / 1000).toFixed(1)} s wall, ${(wall / n / 1000).toFixed(2)} s per item`);
   console.log('median per item, by step (ms):');

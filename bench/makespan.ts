@@ -6,13 +6,14 @@
  *
  *   npx tsx bench/makespan.ts [--n 30] [--p 4] [--seed 15]
  */
-import { epicWorkflowId, TASK_QUEUE } from '../common/ids';
+import { epicWorkflowId, itemWorkflowId, TASK_QUEUE } from '../common/ids';
 import type { EpicResult } from '../common/status';
 import { startTestEnv, startWorkers } from '../test/helpers/temporal';
 import { makeRepo } from '../test/helpers/repo';
 import { fakeAgent } from '../test/helpers/agent';
 import { item, smallPlan } from '../test/helpers/epics';
 import { numberOption } from './args';
+import { type Event, itemLife, median } from './history-steps';
 
 const n = numberOption('n', 30);
 const P = numberOption('p', 4);
@@ -70,6 +71,23 @@ function waveSchedule(): number {
   return t;
 }
 
+/** Where each item's slot time goes besides its simulated session, and how long a ready item waits for its start. */
+async function printBreakdown(epicId: string): Promise<void> {
+  const lives: ReturnType<typeof itemLife>[] = [];
+  for (const id of ids) lives.push(itemLife(((await env.client.workflow.getHandle(itemWorkflowId(epicId, id)).fetchHistory()).events ?? []) as Event[]));
+  const m = (xs: number[]) => `${median(xs)} ms`;
+  const slotEnds = lives.map((l) => l.slotEnd).sort((a, b) => a - b);
+  // An item could start once its dependencies merged and a slot was free: the latest of those before its start.
+  const dispatch = lives.map((l, k) => {
+    const ready = Math.max(lives[0].start, ...deps[k].map((d) => lives[idx.get(d)!].slotEnd));
+    const freed = slotEnds.filter((t) => t <= l.start).pop() ?? lives[0].start;
+    return l.start - Math.max(ready, freed);
+  });
+  console.log(`  per item, medians: start → session ${m(lives.map((l) => l.agentStart - l.start))}; session beyond its simulated time ${m(lives.map((l, k) => l.agentEnd - l.agentStart - dur[k]))}; session end → "merged" report ${m(lives.map((l) => l.slotEnd - l.agentEnd))}; ready and a slot free → started ${m(dispatch)}`);
+  const busy = lives.reduce((a, l) => a + l.slotEnd - l.start, 0);
+  console.log(`  slots busy ${(busy / 1000).toFixed(1)} s of ${((P * (Math.max(...slotEnds) - lives[0].start)) / 1000).toFixed(1)} s (sessions' own time ${(total / 1000).toFixed(1)} s)`);
+}
+
 const scenario = { items: Object.fromEntries(ids.map((id, k) => [id, { implement: { delayMs: dur[k] } }])) };
 const env = await startTestEnv();
 const workers = await startWorkers(env, { maxSessions: P });
@@ -85,6 +103,7 @@ try {
   console.log(`makespan: ${n} items (seed ${numberOption('seed', 15)}), sessions 3–9 s (${s(total)} in all), maxParallel ${P}; critical path ${s(critical)}`);
   console.log(`  lower bound max(critical path, work/P) ${s(lower)}; ideal list schedule ${s(listSchedule())}; wave by wave ${s(waveSchedule())}`);
   console.log(`  epic: ${s(makespan)} = ${(makespan / lower).toFixed(2)}x the lower bound (goal 1.15x), ${(makespan / waveSchedule()).toFixed(2)}x the waves`);
+  await printBreakdown(plan.epicId);
 } finally {
   await workers.stop();
   await env.teardown();

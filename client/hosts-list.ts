@@ -5,7 +5,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { AGENT_TASK_QUEUE } from '../common/ids';
-import { hostTaskQueue, parseHostIdentity } from '../common/hosts';
+import { HOSTS_PRESENCE_TASK_QUEUE, hostTaskQueue, parseHostIdentity } from '../common/hosts';
 
 export interface HostRow {
   host: string;
@@ -36,7 +36,8 @@ async function pollers(client: Client, taskQueue: string): Promise<Poller[]> {
 
 export async function listHosts(client: Client): Promise<HostRow[]> {
   const byHost = new Map<string, HostRow & { pids: Set<string> }>();
-  for (const p of await pollers(client, AGENT_TASK_QUEUE)) {
+  const [agents, present] = await Promise.all([pollers(client, AGENT_TASK_QUEUE), pollers(client, HOSTS_PRESENCE_TASK_QUEUE)]);
+  for (const p of [...present, ...agents]) {
     const id = parseHostIdentity(p.identity);
     if (!id) continue;
     const row = byHost.get(id.host) ?? { host: id.host, maxSessions: 0, processes: 0, ownQueue: false, lastSeen: p.lastSeen, pids: new Set<string>() };

@@ -11,12 +11,26 @@ export function hostTaskQueue(host: string): string {
   return `${HOST_QUEUE_PREFIX}${host}`;
 }
 
+/**
+ * Polled by each host only while it has a free session slot: an item claimed by a busy host ahead of its session
+ * (a prefetch) also asks here, and moves when a host that could start it at once answers first.
+ */
+export const FREE_HOSTS_TASK_QUEUE = 'overseer-hosts-free';
+
+/**
+ * Every host polls this queue all the time (no task is ever sent to it): its pollers are the live hosts, even those
+ * too busy to poll the claims on the agents' queue, which a host asks for only while it has room.
+ */
+export const HOSTS_PRESENCE_TASK_QUEUE = 'overseer-hosts';
+
 /** What the "claim a host" activity returns: the host that will hold the item's worktree, and its queue. */
 export interface HostClaim {
   host: string;
   taskQueue: string;
   /** The host's workdir, for messages (`overseer status`). */
   workdir: string;
+  /** Claimed while every session slot of the host was busy: the item's first session waits for one there. */
+  prefetched?: boolean;
 }
 
 /**

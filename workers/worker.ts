@@ -14,7 +14,8 @@ import { workflowBundle } from './bundle';
 import { defaultBuildId, deploymentOptions, ensureCurrentVersion } from './versioning';
 import { registerBuiltInWriteBacks } from '../activities/sync-handlers';
 import { createHostActivities, HostSlots, slotted } from '../activities/hosts';
-import { hostIdentity, hostTaskQueue } from '../common/hosts';
+import { hostAgentsTuner } from './claim-slots';
+import { FREE_HOSTS_TASK_QUEUE, HOSTS_PRESENCE_TASK_QUEUE, hostIdentity, hostTaskQueue } from '../common/hosts';
 
 export interface WorkerOptions {
   connection: NativeConnection;
@@ -86,13 +87,14 @@ export async function createWorkers(opts: WorkerOptions): Promise<Worker[]> {
         identity,
         workerDeploymentOptions,
         ...opts.tracing?.worker,
-        maxConcurrentActivityTaskExecutions: opts.maxSessions ?? 4,
+        // A host polls the shared queue (claims) only while it has room for one more item (workers/claim-slots.ts).
+        ...(opts.host ? { tuner: hostAgentsTuner(slots, opts.maxSessions ?? 4) } : { maxConcurrentActivityTaskExecutions: opts.maxSessions ?? 4 }),
         maxHeartbeatThrottleInterval: '2s',
         shutdownGraceTime: opts.shutdownGraceTime ?? '10s',
       }),
     );
   }
-  if (opts.host) workers.push(await createHostQueueWorker(opts, identity, workerDeploymentOptions, slots));
+  if (opts.host) workers.push(...(await createHostQueueWorkers(opts, identity, workerDeploymentOptions, slots)));
   if (opts.promoteIfNone !== false) {
     // The server knows the version once these workers poll (after run()), so this retries in the background,
     // for as long as the workers live.
@@ -102,8 +104,23 @@ export async function createWorkers(opts: WorkerOptions): Promise<Worker[]> {
   return workers;
 }
 
-/** The host's own queue: every activity an item's worktree binds to it (git, gates, sessions). */
-async function createHostQueueWorker(opts: WorkerOptions, identity: string, workerDeploymentOptions: ReturnType<typeof deploymentOptions>, slots: HostSlots): Promise<Worker> {
+/**
+ * A host's own queues: its own (every activity an item's worktree binds to it: git, gates, sessions), the free
+ * hosts' queue (polled only while a session slot is free: items waiting on a busy host move here, see
+ * workflows/item-host.ts) and the presence queue (always polled, so `overseer hosts` sees a busy host too).
+ */
+async function createHostQueueWorkers(opts: WorkerOptions, identity: string, workerDeploymentOptions: ReturnType<typeof deploymentOptions>, slots: HostSlots): Promise<Worker[]> {
+  const { name, workdir } = opts.host!;
+  const { claimFreeHost } = createHostActivities(name, workdir, slots);
+  const common = { connection: opts.connection, namespace: opts.namespace, identity, workerDeploymentOptions, shutdownGraceTime: opts.shutdownGraceTime ?? '10s' };
+  return Promise.all([
+    createOwnQueueWorker(opts, identity, workerDeploymentOptions, slots),
+    Worker.create({ ...common, ...opts.tracing?.worker, taskQueue: FREE_HOSTS_TASK_QUEUE, activities: { claimFreeHost }, tuner: hostAgentsTuner(slots, 1, 0) }),
+    Worker.create({ ...common, taskQueue: HOSTS_PRESENCE_TASK_QUEUE, activities: { hostPresent: async () => name }, maxConcurrentActivityTaskExecutions: 1 }),
+  ]);
+}
+
+async function createOwnQueueWorker(opts: WorkerOptions, identity: string, workerDeploymentOptions: ReturnType<typeof deploymentOptions>, slots: HostSlots): Promise<Worker> {
   const { name, workdir } = opts.host!;
   const { runAgent } = createAgentActivities(opts.runner);
   return Worker.create({
@@ -119,7 +136,8 @@ async function createHostQueueWorker(opts: WorkerOptions, identity: string, work
     identity,
     workerDeploymentOptions,
     ...opts.tracing?.worker,
-    maxConcurrentActivityTaskExecutions: (opts.maxSessions ?? 4) * 2,
+    // Sessions, the git and gate steps of items between sessions, and an item waiting for a slot (or leaving).
+    maxConcurrentActivityTaskExecutions: (opts.maxSessions ?? 4) * 2 + 2,
     maxHeartbeatThrottleInterval: '2s',
     shutdownGraceTime: opts.shutdownGraceTime ?? '10s',
   });

@@ -10,6 +10,7 @@ import type { AgentActivities, CoreActivities } from '../activities/index';
 import type { HostActivities } from '../activities/hosts';
 import { parseDuration } from '../common/durations';
 import { AGENT_TASK_QUEUE } from '../common/ids';
+import { FREE_HOSTS_TASK_QUEUE } from '../common/hosts';
 import type { EpicSettings } from '../common/plan';
 import { agentRetry, NON_RETRYABLE_GIT_ERRORS } from './activity-options';
 
@@ -27,6 +28,15 @@ export function claimActivities(settings: Pick<EpicSettings, 'heartbeatTimeout'>
     startToCloseTimeout: '7d', // it waits for a free slot, heartbeating
     heartbeatTimeout: parseDuration(settings.heartbeatTimeout),
     retry: { initialInterval: '1s', maximumInterval: '30s' },
+  });
+}
+
+/** Runs on the free hosts' queue: a host with a free session slot answers, whenever one has (it waits on the server). */
+export function freeHostActivities() {
+  return proxyActivities<HostActivities>({
+    taskQueue: FREE_HOSTS_TASK_QUEUE,
+    startToCloseTimeout: '1m',
+    retry: { initialInterval: '100ms', maximumInterval: '1s' },
   });
 }
 
@@ -58,7 +68,9 @@ export function hostActivities(settings: Settings, taskQueue: string) {
     heartbeatTimeout: parseDuration(settings.agent.heartbeatTimeout),
     retry: agentRetry(settings),
   });
-  return { git, gates, agent };
+  // An item claimed ahead of its session waits for a slot there (as long as a session may take), heartbeating.
+  const slot = proxyActivities<HostActivities>({ taskQueue, scheduleToStartTimeout, startToCloseTimeout: sessionMs, heartbeatTimeout, retry: { maximumAttempts: 1 } });
+  return { git, gates, agent, slot };
 }
 
 export type HostProxies = ReturnType<typeof hostActivities>;

@@ -7,11 +7,12 @@
  * dead host starts anew, told what the branch already holds. The phases (item-*.ts) do not know: `ctx.core`,
  * `ctx.gates` and `ctx.agent` are pinned to the host here.
  */
-import { ActivityFailure, TimeoutFailure } from '@temporalio/workflow';
+import { ActivityFailure, CancellationScope, patched, TimeoutFailure } from '@temporalio/workflow';
+import type { HostClaim } from '../common/hosts';
 import type { AgentRunInput, AgentRunResult } from '../activities/agent/runner';
 import type { GateRunInput } from '../activities/checks';
 import type { RemoteWorktreeInput } from '../activities/remote-worktrees';
-import { claimActivities, hostActivities, type HostProxies } from './host-options';
+import { claimActivities, freeHostActivities, hostActivities, type HostProxies } from './host-options';
 export type { ItemHost } from './item-types';
 import { note, setState, type ItemContext } from './item-context';
 
@@ -27,11 +28,15 @@ export function remoteInput(ctx: ItemContext): RemoteWorktreeInput {
   return { url: ctx.input.repo.url!, epicId: ctx.epicId, itemId: ctx.item.id, targetBranch: ctx.targetBranch };
 }
 
-/** Claims a host (waiting for a free slot) and makes the item's worktree there (rebuilt from the pushed branch). */
-async function claimAndPrepare(ctx: ItemContext): Promise<void> {
+/**
+ * Claims a host (waiting for a free slot), or takes the one given, and makes the item's worktree there (rebuilt
+ * from the pushed branch).
+ */
+async function claimAndPrepare(ctx: ItemContext, given?: HostClaim): Promise<void> {
   const host = ctx.host!;
   for (;;) {
-    host.claim = await claimActivities(ctx.settings).claimHost({ epicId: ctx.epicId, itemId: ctx.item.id });
+    host.claim = given ?? (await claimActivities(ctx.settings).claimHost({ epicId: ctx.epicId, itemId: ctx.item.id }));
+    given = undefined;
     host.proxies = hostActivities(ctx.settings, host.claim.taskQueue);
     try {
       const wt = await host.proxies.git.prepareRemoteWorktree(remoteInput(ctx));
@@ -126,6 +131,45 @@ export async function bindHost(ctx: ItemContext): Promise<void> {
   await setState(ctx, 'running', 'claiming a worker host');
   await claimAndPrepare(ctx);
   pin(ctx);
+}
+
+type SlotRace = { kind: 'here' } | { kind: 'lost'; err: unknown } | { kind: 'moved'; claim: HostClaim };
+
+/**
+ * An item claimed by a host whose sessions were all busy (one prepares while they run) waits there for a session
+ * slot, unless a host with a free one answers on the free hosts' queue first: then it moves there (nothing was done
+ * yet; the worktree on the busy host is removed), so no host stands idle while an item waits on another, as at an
+ * epic's end. The slot won is kept for the first session. Since 'move-prefetched'.
+ */
+export async function firstSessionSlot(ctx: ItemContext): Promise<void> {
+  const host = ctx.host!;
+  if (!host.claim?.prefetched || !patched('move-prefetched')) return;
+  const from = host.claim.host;
+  await setState(ctx, 'running', `waiting for a session slot on ${from}`);
+  const here = new CancellationScope();
+  const elsewhere = new CancellationScope();
+  const waiting = here.run(() => host.proxies!.slot.awaitSessionSlot(remoteInput(ctx)));
+  const moving = elsewhere.run(() => freeHostActivities().claimFreeHost({ epicId: ctx.epicId, itemId: ctx.item.id }));
+  const first: SlotRace = await Promise.race([
+    waiting.then((): SlotRace => ({ kind: 'here' }), (err): SlotRace => ({ kind: 'lost', err })),
+    moving.then((claim): SlotRace => ({ kind: 'moved', claim }), () => new Promise<SlotRace>(() => undefined)), // a failed move: stay
+  ]);
+  if (first.kind !== 'moved' || first.claim.host === from) {
+    elsewhere.cancel();
+    moving.catch(() => undefined);
+    if (first.kind === 'moved') return void (await waiting); // this host has the free slot itself
+    if (first.kind === 'here') return;
+    if (!hostLost(first.err)) throw first.err;
+    lose(ctx, from);
+    await claimAndPrepare(ctx);
+    return firstSessionSlot(ctx);
+  }
+  here.cancel();
+  waiting.catch(() => undefined); // ends by itself once the busy host no longer holds the item
+  const left = host.proxies!.git.removeRemoteWorktree(remoteInput(ctx)).catch((err) => note(ctx, `worktree on ${from} not removed: ${String(err)}`));
+  await claimAndPrepare(ctx, first.claim);
+  await left;
+  note(ctx, `moved from host ${from} (its sessions busy) to ${ctx.host!.claim!.host}, which had a free session slot`);
 }
 
 /** The host's clone fetched again (the target as the remote has it now, e.g. before resolving a conflict with it). */

@@ -3,7 +3,7 @@ import { note, outcome, setState, type ItemContext } from './item-context';
 import type { PreparedWorktree } from '../activities/worktrees';
 import type { ItemOutcome } from './item-types';
 import { writeBack } from './item-write-back';
-import { bindHost, isRemote } from './item-host';
+import { bindHost, firstSessionSlot, isRemote } from './item-host';
 
 /** Returns the outcome when there is nothing left to do (merged before), else undefined with the worktree ready. */
 export async function prepare(ctx: ItemContext): Promise<ItemOutcome | undefined> {
@@ -47,6 +47,7 @@ async function useWorktree(ctx: ItemContext, wt: PreparedWorktree): Promise<unde
  */
 async function prepareRemote(ctx: ItemContext): Promise<ItemOutcome | undefined> {
   await bindHost(ctx);
+  await firstSessionSlot(ctx); // a busy host's prefetch moves to a host that frees up first
   await writeBack(ctx, { kind: 'started', itemId: ctx.item.id });
   return undefined;
 }

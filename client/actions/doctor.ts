@@ -15,7 +15,7 @@ import { findTemporalCli, INSTALL_HINT } from '../../workers/temporal-cli';
 import { checkAgentCommand, formatAgentCheck } from '../agent-check';
 import { connect, connectConfig, type Connected } from '../connection';
 import { overseerHome } from '../dev-state';
-import { livePollers } from '../workers-check';
+import { agentPollers, livePollers } from '../workers-check';
 
 export interface Finding {
   check: string;
@@ -104,7 +104,7 @@ async function temporalFindings(): Promise<{ findings: Finding[]; connected?: Co
     findings.push({ check: 'search attributes', ok: true, warning: true, detail: `could not list them (${(err as Error).message.split('\n')[0]})` });
   }
   try {
-    const [core, agents] = await Promise.all([livePollers(c.client, TASK_QUEUE, 'workflow'), livePollers(c.client, AGENT_TASK_QUEUE, 'activity')]);
+    const [core, agents] = await Promise.all([livePollers(c.client, TASK_QUEUE, 'workflow'), agentPollers(c.client)]);
     const none = [!core.length && TASK_QUEUE, !agents.length && AGENT_TASK_QUEUE].filter(Boolean);
     findings.push(none.length ? { check: 'workers', ok: true, warning: true, detail: `no live worker polls ${none.join(' and ')}: epics wait until one does`, fix: '`overseer worker` (or `overseer dev`)' } : { check: 'workers', ok: true, detail: `${TASK_QUEUE}: ${core.join(', ')}; ${AGENT_TASK_QUEUE}: ${agents.join(', ')}` });
   } catch {

@@ -7,7 +7,7 @@ import { loadPlan, type SourceOptions } from '../importers/index';
 import { connect, webUiBase, webUiLink } from '../connection';
 import { checkRepository } from '../preflight';
 import { mergedItems } from '../merged-items';
-import { livePollers } from '../workers-check';
+import { agentPollers, livePollers } from '../workers-check';
 import { UserError } from '../errors';
 import { epicStaticDetails, summary } from '../../common/ui-details';
 import { displayUrl } from '../../common/remote-url';
@@ -49,7 +49,7 @@ async function everythingMerged(plan: EpicPlan): Promise<Map<string, string> | u
 
 async function warnWithoutWorkers(client: Client): Promise<void> {
   try {
-    const [core, agents] = await Promise.all([livePollers(client, TASK_QUEUE, 'workflow'), livePollers(client, AGENT_TASK_QUEUE, 'activity')]);
+    const [core, agents] = await Promise.all([livePollers(client, TASK_QUEUE, 'workflow'), agentPollers(client)]);
     if (!core.length) console.error(`warning: no worker polls the ${TASK_QUEUE} task queue: the epic will wait until one starts (\`overseer worker\`, or \`overseer dev\`)`);
     else if (!agents.length) console.error(`warning: no worker serves the agents' queue ${AGENT_TASK_QUEUE}: items will wait for one (\`overseer worker --queues agents\`)`);
   } catch {
