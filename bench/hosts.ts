@@ -55,8 +55,8 @@ async function printTimeline(epicId: string, t0: number): Promise<void> {
     const gaps: number[] = [];
     for (const [start, end] of sessions) {
       ends.sort((a, b) => a - b);
-      if (ends.length < perHost) ends.push(end);
-      else gaps.push(start - ends.shift()!), ends.push(end);
+      if (ends.length >= perHost) gaps.push(start - ends.shift()!);
+      ends.push(end);
     }
     const med = [...gaps].sort((a, b) => a - b)[Math.floor(gaps.length / 2)] ?? 0;
     console.log(`${host}: ${sessions.length} sessions, first from ${at(sessions[0][0])}, last to ${at(Math.max(...sessions.map((x) => x[1])))}; a slot idle between sessions: median ${(med * 1000).toFixed(0)} ms, ${gaps.map((g) => (g * 1000).toFixed(0)).join(' ')}`);
