@@ -32,19 +32,23 @@ const critical = Math.max(...finishOf);
 const total = dur.reduce((a, b) => a + b, 0);
 const lower = Math.max(critical, total / P);
 
-/** Greedy list schedule with P slots: whenever a slot is free, start the ready item with the longest tail. */
-function listSchedule(): number {
+/**
+ * Greedy list schedule with P slots: whenever a slot is free, start the ready item first in `order` (by default the
+ * longest tail of durations, which only a scheduler that knew them could use); each item takes `overheadMs` more.
+ */
+function listSchedule(order?: (a: number, b: number) => number, overheadMs = 0): number {
   const tail: number[] = [];
   for (let k = n - 1; k >= 0; k--) tail[k] = dur[k] + Math.max(0, ...ids.map((_, j) => (deps[j].includes(ids[k]) ? tail[j] : 0)));
+  const byTail = (a: number, b: number) => tail[b] - tail[a];
   const done = new Map<number, number>();
   const running: { k: number; end: number }[] = [];
   let t = 0;
   while (done.size < n) {
     const ready = ids.map((_, k) => k).filter((k) => !done.has(k) && !running.some((r) => r.k === k) && deps[k].every((d) => (done.get(idx.get(d)!) ?? Infinity) <= t));
-    ready.sort((a, b) => tail[b] - tail[a]);
+    ready.sort(order ?? byTail);
     while (running.length < P && ready.length) {
       const k = ready.shift()!;
-      running.push({ k, end: t + dur[k] });
+      running.push({ k, end: t + dur[k] + overheadMs });
     }
     running.sort((a, b) => a.end - b.end);
     const next = running.shift()!;
@@ -52,6 +56,13 @@ function listSchedule(): number {
     done.set(next.k, t);
   }
   return t;
+}
+
+/** The engine's own dispatch order, which knows no durations: longest chain of dependents (in items), then id. */
+function engineOrder(): (a: number, b: number) => number {
+  const chain: number[] = [];
+  for (let k = n - 1; k >= 0; k--) chain[k] = 1 + Math.max(0, ...ids.map((_, j) => (deps[j].includes(ids[k]) ? chain[j] : 0)));
+  return (a, b) => chain[b] - chain[a] || (ids[a] < ids[b] ? -1 : 1);
 }
 
 /** Waves: the ready set starts (P at a time, longest first), the next wave waits for all of it. */
@@ -84,6 +95,9 @@ async function printBreakdown(epicId: string): Promise<void> {
     return l.start - Math.max(ready, freed);
   });
   console.log(`  per item, medians: start → session ${m(lives.map((l) => l.agentStart - l.start))}; session beyond its simulated time ${m(lives.map((l, k) => l.agentEnd - l.agentStart - dur[k]))}; session end → "merged" report ${m(lives.map((l) => l.slotEnd - l.agentEnd))}; ready and a slot free → started ${m(dispatch)}`);
+  const overhead = median(lives.map((l, k) => l.slotEnd - l.start - dur[k]));
+  const sim = (o: number) => `${(listSchedule(engineOrder(), o) / 1000).toFixed(1)} s (${(listSchedule(engineOrder(), o) / lower).toFixed(2)}x)`;
+  console.log(`  the engine's order simulated: no overhead ${sim(0)}; with this run's median slot time beyond the session (${overhead} ms) ${sim(overhead)}`);
   const busy = lives.reduce((a, l) => a + l.slotEnd - l.start, 0);
   console.log(`  slots busy ${(busy / 1000).toFixed(1)} s of ${((P * (Math.max(...slotEnds) - lives[0].start)) / 1000).toFixed(1)} s (sessions' own time ${(total / 1000).toFixed(1)} s)`);
 }
