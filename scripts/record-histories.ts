@@ -4,8 +4,8 @@
  * queue's batches and bisection (its history alone), cancel,
  * retry (right behind a cancel), skip, approval, validation rounds, continue-as-new (epic and item), an item that
  * reports its merge before cleaning up, items with background reports and local git steps, a batch gathered behind
- * a merge gate, and a program of three
- * epics (one cancelled, what waits for it blocked).
+ * a merge gate, a program of three
+ * epics (one cancelled, what waits for it blocked), and an item that moves off a busy worker host.
  *
  *   npx tsx scripts/record-histories.ts [scenario ...]
  *
@@ -26,7 +26,9 @@ import { startTestEnv, startWorkers } from '../test/helpers/temporal';
 import { makeRepo } from '../test/helpers/repo';
 import { fakeAgent, type Scenario } from '../test/helpers/agent';
 import { authPlan } from '../test/helpers/plans';
-import { overseer, smallPlan, startEpic, waitFor, waitForItem } from '../test/helpers/epics';
+import { overseer, smallPlan, startEpic, waitFor, waitForItem, waitForStatus } from '../test/helpers/epics';
+import { startGitServer } from '../test/helpers/git-server';
+import { tempDir } from '../test/helpers/repo';
 import { programResult, writePlans } from '../test/helpers/program';
 import { spawnWorker } from '../test/helpers/worker-child';
 import type { EpicPlan } from '../common/plan';
@@ -187,6 +189,29 @@ Object.assign(scenarios, {
       await env.client.workflow.getHandle(epicWorkflowId(plan.epicId)).signal(answerSignal, { questionId: st.pendingQuestion!.questionId, answer: 'sqlite', answeredBy: 'recorder' });
     });
   },
+  // An item claimed ahead of its session on a busy host moves to a host that comes up free (issue 12): two worker
+  // hosts of one session slot each on a git remote; only the hosts' own workers run.
+  async 'host-move'(env) {
+    const server = await startGitServer(['rec-move']);
+    const agent = fakeAgent({ defaults: { implement: { delayMs: 12_000 } } });
+    const host = (name: string) => spawnWorker(env.address, { OVERSEER_HOST: name, OVERSEER_WORKDIR: tempDir(`rec-${name}`), OVERSEER_MAX_SESSIONS: '1', OVERSEER_CLAUDE_CONFIG_DIR: `${agent.configDir}-${name}` });
+    const hosts = [host('rec-a')];
+    try {
+      await hosts[0].ready;
+      const plan = smallPlan('rec-move', '', [{ id: 'one' }, { id: 'two' }], agent.command, { maxParallel: 2, review: { enabled: false, maxRounds: 1 } });
+      plan.repo = { path: '', url: server.url('rec-move'), targetBranch: 'main' };
+      const handle = await startEpic(env, plan);
+      await waitForStatus(env, plan.epicId, (st) => st.items.some((i) => i.detail === 'waiting for a session slot on rec-a'));
+      hosts.push(host('rec-b'));
+      await hosts[1].ready;
+      await handle.result();
+      return plan.epicId;
+    } finally {
+      for (const h of hosts) h.proc.kill('SIGTERM');
+      await Promise.all(hosts.map((h) => h.exited));
+      server.stop();
+    }
+  },
   async program(env) {
     // Three epics: web waits for api/a1 (merges), mob for api/a2, which never does: api is cancelled, mob blocked.
     const repo = makeRepo('rec-program');
@@ -221,13 +246,16 @@ async function save(env: TestWorkflowEnvironment, scenario: string, epicId: stri
   return n;
 }
 
+/** Scenarios that start worker processes of their own (a crashing worker, worker hosts). */
+const OWN_WORKERS = new Set(['crash-recovery', 'host-move']);
+
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(scenarios);
 for (const name of wanted) {
   const record = scenarios[name];
   if (!record) throw new Error(`unknown scenario ${name}; known: ${Object.keys(scenarios).join(', ')}`);
   // One server per scenario, so each folder holds exactly that scenario's workflows (and its own merge queue).
   const env = await startTestEnv(SERVER_ARGS[name]);
-  const workers = name === 'crash-recovery' ? undefined : await startWorkers(env);
+  const workers = OWN_WORKERS.has(name) ? undefined : await startWorkers(env);
   try {
     const epicId = await record(env);
     console.log(`${name}: ${await save(env, name, epicId)} histories`);

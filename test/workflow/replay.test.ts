@@ -22,7 +22,7 @@ const scenarios = readdirSync(DIR, { withFileTypes: true }).filter((d) => d.isDi
 
 describe('replay of recorded histories', () => {
   it('has the representative scenarios recorded', () => {
-    for (const s of ['plain', 'question', 'review-rejection', 'conflict', 'crash-recovery', 'cancel', 'retry', 'skip', 'approval', 'validation', 'continue-as-new', 'merge-batches', 'merged-before-cleanup', 'fewer-round-trips', 'batch-wait', 'program']) assert.ok(scenarios.includes(s), `test/histories/${s} is recorded`);
+    for (const s of ['plain', 'question', 'review-rejection', 'conflict', 'crash-recovery', 'cancel', 'retry', 'skip', 'approval', 'validation', 'continue-as-new', 'merge-batches', 'merged-before-cleanup', 'fewer-round-trips', 'batch-wait', 'program', 'host-move']) assert.ok(scenarios.includes(s), `test/histories/${s} is recorded`);
   });
   // With tracing off (the bundle every worker runs) and on (the bundle with the OpenTelemetry workflow
   // interceptors, OTEL_EXPORTER_OTLP_ENDPOINT set): turning tracing on or off is never a determinism change.
