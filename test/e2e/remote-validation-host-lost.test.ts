@@ -58,7 +58,9 @@ describe('a validation round on a git remote whose host dies', () => {
     const done = (await startEpic(env!, plan)).result() as Promise<EpicResult>;
 
     const victim = await waitFor('the first round on a host', () => [...workdirs].find(([, dir]) => inspections(dir).includes('vlost/_validation-1'))?.[0], 90_000);
-    await waitFor('its session under way', () => processesMatching(agent.scenarioFile).length > 0);
+    // Under way: the agent process counted the session (the verdicts go by that count), not only started.
+    const counted = () => existsSync(`${agent.scenarioFile}.state`) && readdirSync(`${agent.scenarioFile}.state`).some((f) => f.endsWith('.validate.count'));
+    await waitFor('its session under way', () => processesMatching(agent.scenarioFile).length > 0 && counted());
     const survivor = victim === 'alpha' ? 'beta' : 'alpha';
     writeFileSync(agent.scenarioFile, JSON.stringify({ defaults: { validate } }));
     workers.get(victim)!.proc.kill('SIGKILL');
