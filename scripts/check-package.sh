@@ -40,9 +40,14 @@ for _ in $(seq 1 300); do grep -q 'Ctrl-C to stop' dev.log && break; sleep 0.2; 
 grep -q "export TEMPORAL_ADDRESS=127.0.0.1:$port" dev.log || { cat dev.log >&2; exit 1; }
 agent=()
 [ -n "${OVERSEER_CHECK_AGENT:-}" ] && agent=(--agent-command "$OVERSEER_CHECK_AGENT")
+# The dev server's worker may not have polled yet when it says it is ready: ask again for a few seconds.
 set +e
-TEMPORAL_ADDRESS="127.0.0.1:$port" "$overseer" doctor --port "$port" --ui-port "$ui" "${agent[@]}" > doctor.txt
-code=$?
+for _ in $(seq 1 20); do
+  TEMPORAL_ADDRESS="127.0.0.1:$port" "$overseer" doctor --port "$port" --ui-port "$ui" "${agent[@]}" > doctor.txt
+  code=$?
+  grep -q '✓ workers ' doctor.txt && break
+  sleep 0.5
+done
 set -e
 cat doctor.txt
 grep -q '✓ temporal ' doctor.txt
