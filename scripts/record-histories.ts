@@ -34,6 +34,7 @@ import { spawnWorker } from '../test/helpers/worker-child';
 import type { EpicPlan } from '../common/plan';
 
 const OUT = fileURLToPath(new URL('../test/histories/', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 type Recorder = (env: TestWorkflowEnvironment) => Promise<string>;
 
@@ -240,7 +241,9 @@ async function save(env: TestWorkflowEnvironment, scenario: string, epicId: stri
     if (QUEUE_ONLY.has(scenario) && !wf.workflowId.startsWith('merge-queue/')) continue;
     const history = await env.client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
     const name = `${wf.workflowId.replace(/[^A-Za-z0-9._-]+/g, '_')}.${wf.runId.slice(0, 8)}.json`;
-    writeFileSync(path.join(dir, name), JSON.stringify({ workflowId: wf.workflowId, type: wf.type, history: JSON.parse(historyToJSON(history)) }));
+    // Stack traces of failures name this checkout's files: kept relative to it (replay does not read them).
+    const json = JSON.stringify({ workflowId: wf.workflowId, type: wf.type, history: JSON.parse(historyToJSON(history)) });
+    writeFileSync(path.join(dir, name), json.split(REPO_ROOT).join(''));
     n++;
   }
   return n;
