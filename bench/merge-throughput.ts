@@ -46,6 +46,7 @@ try {
   // Through the queue: every request at once, as parallel items would send them; done when the last is answered.
   const ids = branches.map((_, i) => `bench-${i + 1}`);
   const t0 = performance.now();
+  const wall0 = Date.now();
   // Sent concurrently, in order of their ids (the queue takes them in arrival order either way).
   await enqueue(env, mergeRequest(repo, ids[0], 'b1', branches[0], { epicId: 'bench' }));
   await Promise.all(ids.slice(1).map((id, i) => enqueue(env, mergeRequest(repo, id, `b${i + 2}`, branches[i + 1], { epicId: 'bench' }))));
@@ -71,7 +72,7 @@ try {
   const batches = starts.length;
   const perBatch = starts.map((st) => {
     const rs = results.filter((r) => r!.startedAt === st);
-    return `${rs.length}:${Math.max(...rs.map((r) => r!.finishedAt)) - st}ms`;
+    return `${rs.length}:${Math.max(...rs.map((r) => r!.finishedAt)) - st}ms (+${st - wall0} ms)`;
   });
 
   // The same merges by hand.
@@ -88,7 +89,7 @@ try {
   const q = perMinute(n, queueMs);
   const s = perMinute(n, shellMs);
   console.log(`queue:      ${n} merges in ${(queueMs / 1000).toFixed(2)} s = ${q.toFixed(0)} merges/min (enqueueing took ${(enqueuedMs / 1000).toFixed(2)} s; ${batches} batches; a request's batch took median ${latencies[Math.floor(n / 2)]} ms, p90 ${latencies[Math.floor(n * 0.9)]} ms)`);
-  console.log(`batches (size:time): ${perBatch.join(' ')}`);
+  console.log(`batches (size:time (start after the first send)): ${perBatch.join(' ')}`);
   console.log(`shell loop: ${n} merges in ${(shellMs / 1000).toFixed(2)} s = ${s.toFixed(0)} merges/min`);
   console.log(`ratio:      the queue runs at ${((q / s) * 100).toFixed(1)}% of the shell loop's rate (${(queueMs / shellMs).toFixed(1)}x its time); both ends have ${n} merges and the same tree`);
 } finally {
