@@ -7,7 +7,8 @@
  * A launcher reads a command (its directory and arguments, NUL-separated) on stdin, runs git with stdin from
  * /dev/null and its stdout and stderr into two files of its own, and answers the exit status on a line. It runs one
  * command at a time; the pool starts another when all are busy and keeps a few idle ones. Each launcher has the
- * environment it was started with: the pool starts afresh when the environment git should see changes.
+ * environment it was started with: the pool starts afresh when the environment git should see changes. (Exported
+ * bash functions do not reach git through a launcher.)
  * Set OVERSEER_GIT_LAUNCHER=0 to start every git from node (`bench/merge-profile.ts` compares both).
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
@@ -24,13 +25,31 @@ export interface GitRun {
   message?: string;
 }
 
-// $1, $2: the files for stdout and stderr. "x": the directory could not be entered (git never started).
+// $1, $2: the files for stdout and stderr. "x": the directory could not be entered (git never started). At the end
+// of its input (node gone) the launcher removes its files. BASH_ENV is handed back to git's environment only here,
+// so that the launcher itself does not read it.
 const SCRIPT = `
+if [ -n "\${OVERSEER_SAVED_BASH_ENV+x}" ]; then export BASH_ENV="$OVERSEER_SAVED_BASH_ENV"; unset OVERSEER_SAVED_BASH_ENV; fi
 while IFS= read -r -d '' dir && IFS= read -r -d '' n; do
   args=()
   for ((i = 0; i < n; i++)); do IFS= read -r -d '' a; args+=("$a"); done
   if cd -- "$dir" 2>"$2"; then git "\${args[@]}" >"$1" 2>"$2" </dev/null; echo "$?"; else echo x; fi
-done`;
+done
+rm -f -- "$1" "$2"; rmdir -- "\${1%/*}"`;
+
+/**
+ * The launcher's own environment: git's, less what would change the launcher itself (exported bash functions could
+ * stand in for `git` or `cd`; BASH_ENV names a file bash reads at start, set again for git by the script).
+ */
+function launcherEnv(env: Record<string, string>): Record<string, string> {
+  const own: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (k.startsWith('BASH_FUNC_')) continue;
+    if (k === 'BASH_ENV') own.OVERSEER_SAVED_BASH_ENV = v;
+    else own[k] = v;
+  }
+  return own;
+}
 
 const MAX_IDLE = 4;
 
@@ -42,7 +61,7 @@ class Launcher {
   alive = true;
 
   constructor(env: Record<string, string>) {
-    this.child = spawn('bash', ['--noprofile', '--norc', '-c', SCRIPT, 'overseer-git', this.out, this.err], { env, stdio: ['pipe', 'pipe', 'ignore'] });
+    this.child = spawn('bash', ['--noprofile', '--norc', '-c', SCRIPT, 'overseer-git', this.out, this.err], { env: launcherEnv(env), stdio: ['pipe', 'pipe', 'ignore'] });
     this.child.stdout.setEncoding('utf8');
     this.child.stdout.on('data', (chunk: string) => this.onData(chunk));
     this.child.on('error', (err) => this.die(err));

@@ -63,7 +63,7 @@ async function printTimeline(epicId: string, t0: number): Promise<void> {
   }
 }
 
-const env = await startTestEnv(process.env.BENCH_SERVER_ARGS ? process.env.BENCH_SERVER_ARGS.split(" ") : []);
+const env = await startTestEnv();
 const names = Array.from({ length: maxHosts }, (_, k) => `round${k + 1}`);
 const server = await startGitServer(names);
 const agent = fakeAgent({ defaults: { implement: { delayMs: sessionMs } } });

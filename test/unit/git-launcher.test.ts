@@ -62,4 +62,15 @@ describe('git launcher', () => {
     assert.equal(first?.stdout, 'first\n');
     assert.equal(second?.stdout, 'second\n');
   });
+
+  it("is not changed by the environment's shell settings, which still reach git", async () => {
+    const repo = makeRepo('launcher-shell-env');
+    const rc = path.join(tempDir('launcher-bash-env'), 'rc.sh');
+    writeFileSync(rc, 'git() { echo hijacked; }\n');
+    const hostile = { ...env(), BASH_ENV: rc, 'BASH_FUNC_git%%': '() { echo hijacked; }' };
+    const head = await runThroughLauncher(repo, ['rev-parse', '--abbrev-ref', 'HEAD'], hostile);
+    assert.equal(head?.stdout, 'main\n');
+    const seen = await runThroughLauncher(repo, ['-c', 'alias.bashenv=!printenv BASH_ENV', 'bashenv'], hostile);
+    assert.equal(seen?.stdout, `${rc}\n`);
+  });
 });
