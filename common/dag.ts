@@ -1,13 +1,17 @@
 /**
  * Dependency-graph checks and the dispatch order (DESIGN §2): an item is ready when all its dependencies are
- * satisfied; ready items go by priority, then longest remaining dependency path, then id. Pure and sandbox-safe.
+ * satisfied; ready items go by priority, then longest remaining dependency path (in estimated work when the plan
+ * gives estimates), then id. Pure and sandbox-safe.
  */
+import { parseDuration } from './durations';
 
 export interface DagNode {
   id: string;
   dependsOn: string[];
   priority?: number;
   phase?: number;
+  /** A duration ("45m"): the weight of the item in the critical path. */
+  estimate?: string;
 }
 
 export type DagProblem =
@@ -79,10 +83,35 @@ export function findCycle(nodes: readonly DagNode[]): string[] | undefined {
 }
 
 /**
- * For each item, the number of items on the longest chain of dependents hanging off it (itself included):
- * the critical path length. Items with a long tail of dependents go first.
+ * Each item's weight in the critical path: 1 when the plan gives no estimates (the path counts items, as before
+ * estimates existed); otherwise its estimate in minutes, and the median estimate for an item without one.
+ */
+function itemWeights(nodes: readonly DagNode[]): (id: string) => number {
+  const minutes = new Map<string, number>();
+  for (const n of nodes) {
+    const m = n.estimate ? estimateMinutes(n.estimate) : undefined;
+    if (m !== undefined) minutes.set(n.id, m);
+  }
+  if (!minutes.size) return () => 1;
+  const sorted = [...minutes.values()].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  return (id) => minutes.get(id) ?? median;
+}
+
+function estimateMinutes(text: string): number | undefined {
+  try {
+    return parseDuration(text) / 60_000;
+  } catch {
+    return undefined; // plans are validated before this; an odd value just counts as no estimate
+  }
+}
+
+/**
+ * For each item, the weight of the longest chain of dependents hanging off it (itself included): the critical path
+ * length, in items, or in estimated minutes when the plan gives estimates. Items with a long tail go first.
  */
 export function criticalPathLengths(nodes: readonly DagNode[]): Map<string, number> {
+  const weight = itemWeights(nodes);
   const dependents = new Map<string, string[]>();
   for (const n of nodes) for (const d of n.dependsOn) dependents.set(d, [...(dependents.get(d) ?? []), n.id]);
   const memo = new Map<string, number>();
@@ -95,8 +124,8 @@ export function criticalPathLengths(nodes: readonly DagNode[]): Map<string, numb
     let best = 0;
     for (const dep of dependents.get(id) ?? []) best = Math.max(best, length(dep));
     visiting.delete(id);
-    memo.set(id, best + 1);
-    return best + 1;
+    memo.set(id, best + weight(id));
+    return best + weight(id);
   };
   for (const n of nodes) length(n.id);
   return memo;

@@ -109,6 +109,9 @@ const itemSchema = z
     dependsOn: z.array(z.string()).optional().describe('Ids of the items that must be merged (or skipped) before this one starts.'),
     role: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be a role name such as "backend-engineer"').optional().describe('The agent\'s role prompt: agents/<role>.md, or the repository\'s .claude/agents/<role>.md.'),
     priority: z.number().int().min(0).optional().describe('0 is the highest; items without one sort after those with one.'),
+    estimate: duration
+      .optional()
+      .describe('How long the item is expected to take, e.g. "45m": the ready item with the longest chain of estimated work after it starts first. Items without one count as the median estimate.'),
     group: z.string().optional().describe('A label for display.'),
     phase: z.number().int().min(0).optional().describe('The item\'s phase (with settings.phaseBarriers).'),
     files: z.array(z.string()).optional().describe('Files the item is expected to touch (a hint for the agent).'),
@@ -322,6 +325,7 @@ export function normalizePlan(raw: unknown, opts: NormalizeOptions): EpicPlan {
       files: it.files ?? [],
       ...(it.role !== undefined && { role: it.role }),
       ...(it.priority !== undefined && { priority: it.priority }),
+      ...(it.estimate !== undefined && { estimate: it.estimate }),
       ...(it.group !== undefined && { group: it.group }),
       ...(it.phase !== undefined && { phase: it.phase }),
       ...(it.context !== undefined && { context: it.context }),

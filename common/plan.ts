@@ -88,6 +88,11 @@ export interface WorkItem {
   role?: string;
   /** 0 is the highest. Items without a priority sort after those with one. */
   priority?: number;
+  /**
+   * How long the plan's author expects the item to take ("45m", "2h"). Ready items whose remaining chain of
+   * estimated work is longest start first (common/dag.ts); without estimates every item counts the same.
+   */
+  estimate?: string;
   group?: string;
   phase?: number;
   files: string[];

@@ -51,6 +51,7 @@ export function beadsWorkItems(tree: BeadsTree, flat: FlatEpic, resolved: LeafDe
         context: contextOf(tree, flat, issue),
         ...(role !== undefined && { role }),
         ...(issue.priority !== undefined && { priority: issue.priority }),
+        ...(issue.estimateMinutes !== undefined && { estimate: `${issue.estimateMinutes}m` }),
         ...(container !== undefined && { group: container }),
         ...(issue.status === 'closed' && { done: true }),
         ...(links.has(id) && { links: links.get(id) }),

@@ -19,6 +19,8 @@ export interface BeadsIssue {
   status: string;
   issueType: string;
   priority?: number;
+  /** `estimated_minutes`. */
+  estimateMinutes?: number;
   description: string;
   design: string;
   acceptance: string;
@@ -58,6 +60,7 @@ function toIssue(r: Json): BeadsIssue {
     status: str(r.status) || 'open',
     issueType: str(r.issue_type) || 'task',
     ...(typeof r.priority === 'number' && Number.isInteger(r.priority) && r.priority >= 0 && { priority: r.priority }),
+    ...(typeof r.estimated_minutes === 'number' && r.estimated_minutes > 0 && { estimateMinutes: r.estimated_minutes }),
     description: str(r.description),
     design: str(r.design),
     acceptance: str(r.acceptance_criteria),

@@ -7,7 +7,7 @@
  * - `blocks`, `conditional-blocks` and `waits-for` order the work; every other edge type is kept as a link.
  * - Closed children are kept as `done` (satisfied, never run); tombstones and deferred children are left out, and
  *   so is anything that waits for them or for open work outside the epic (listed in `source.skipped`).
- * - Role from a `role:<name>` label, or the assignee when it names a known role; priority 0–4 as given.
+ * - Role from a `role:<name>` label, or the assignee when it names a known role; priority 0–4 as given; `estimated_minutes` as the item's estimate.
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';

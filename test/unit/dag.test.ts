@@ -1,7 +1,7 @@
 /** Dispatch order and names derived from ids. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { criticalPathLengths, findCycle, readyItems, transitiveDependents } from '../../common/dag';
+import { criticalPathLengths, findCycle, readyItems, transitiveDependents, type DagNode } from '../../common/dag';
 import { itemBranch, repoKey, safeComponent } from '../../common/ids';
 import { parseDuration } from '../../common/durations';
 
@@ -40,6 +40,22 @@ describe('dispatch order', () => {
     const critical = criticalPathLengths(phased);
     assert.deepEqual(readyItems(phased, critical, () => true, () => false, true).map((n) => n.id), ['a']);
     assert.deepEqual(readyItems(phased, critical, () => true, () => false, false).map((n) => n.id), ['a', 'b']);
+  });
+
+  it('with estimates, starts the ready item with the longest chain of estimated work first', () => {
+    // By items, "long" (one item) would wait for "a" (a chain of two); by estimates its 3 h beat a's 20 + 30 min.
+    const plan: DagNode[] = [
+      { id: 'a', dependsOn: [], estimate: '20m' },
+      { id: 'a2', dependsOn: ['a'], estimate: '30m' },
+      { id: 'long', dependsOn: [], estimate: '3h' },
+      { id: 'unknown', dependsOn: [] }, // no estimate: counts as the median (30 min)
+    ];
+    const ready = (nodes: DagNode[]) => readyItems(nodes, criticalPathLengths(nodes), (id) => id !== 'a2', () => false).map((n) => n.id);
+    assert.deepEqual(ready(plan), ['long', 'a', 'unknown']);
+    assert.equal(criticalPathLengths(plan).get('a'), 50);
+    const none = plan.map(({ id, dependsOn }) => ({ id, dependsOn }));
+    assert.deepEqual(ready(none), ['a', 'long', 'unknown'], 'without estimates: the chain in items, then id');
+    assert.equal(criticalPathLengths(none).get('a'), 2);
   });
 
   it('finds cycles and dependents', () => {

@@ -241,6 +241,18 @@ describe('Beads importer: structure and statuses', () => {
     // Dispatch goes by priority: the P0 item first.
     assert.equal(readyItems(plan.items, criticalPathLengths(plan.items), () => true, () => false)[0].id, 'e.1');
   });
+
+  it("takes estimated_minutes as the item's estimate, which orders items of the same priority", () => {
+    const text = jsonl([
+      { _type: 'issue', ...base, id: 'e', title: 'Epic', issue_type: 'epic' },
+      { _type: 'issue', ...child('e.1', 'e', { estimated_minutes: 15 }) },
+      { _type: 'issue', ...child('e.2', 'e', { estimated_minutes: 240 }) },
+      { _type: 'issue', ...child('e.3', 'e', {}) },
+    ]);
+    const plan = importBeads(text, opts({ epic: 'e' }));
+    assert.deepEqual(plan.items.map((i) => [i.id, i.estimate]), [['e.1', '15m'], ['e.2', '240m'], ['e.3', undefined]]);
+    assert.equal(readyItems(plan.items, criticalPathLengths(plan.items), () => true, () => false)[0].id, 'e.2');
+  });
 });
 
 describe('Beads importer: a generated export of hundreds of issues', () => {
