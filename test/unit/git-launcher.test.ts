@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { runThroughLauncher } from '../../activities/git-launcher';
+import { runThroughLauncher, useGitLauncher } from '../../activities/git-launcher';
 import { git, GitCommandError } from '../../activities/git-repo';
 import { makeRepo, sh, tempDir } from '../helpers/repo';
 
@@ -22,6 +22,7 @@ async function both(dir: string, args: string[]) {
 }
 
 describe('git launcher', () => {
+  useGitLauncher(true); // opt-in (see git-launcher.ts)
   it('gives the same stdout, stderr and exit code as git started directly', async () => {
     const repo = makeRepo('launcher-same');
     writeFileSync(path.join(repo, 'odd name\nwith "quotes" $HOME.txt'), 'x\n');
