@@ -5,7 +5,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { itemStatusQuery } from '../../common/api';
 import { epicWorkflowId, itemWorkflowId, TASK_QUEUE } from '../../common/ids';
 import type { EpicResult } from '../../common/status';
@@ -35,7 +36,10 @@ after(async () => {
 
 describe('an item claimed ahead of its session on a busy host', () => {
   it('moves to a host with a free session slot, and leaves nothing on the busy one', async () => {
-    const agent = fakeAgent({ defaults: { implement: { delayMs: 15000 } } });
+    // Every session holds until the test releases it, once the waiting item has moved: host A's session cannot end
+    // (and free A's slot) before host B is up, however slowly B starts.
+    const release = path.join(tempDir('move-release'), 'go');
+    const agent = fakeAgent({ defaults: { implement: { bash: [`until [ -e '${release}' ]; do sleep 0.1; done`] } } });
     const workdirA = tempDir('move-host-a');
     const host = (name: string, workdir: string) => spawnWorker(env.address, { OVERSEER_HOST: name, OVERSEER_WORKDIR: workdir, OVERSEER_MAX_SESSIONS: '1', OVERSEER_CLAUDE_CONFIG_DIR: `${agent.configDir}-${name}` });
     hosts.push(host('move-a', workdirA));
@@ -49,6 +53,8 @@ describe('an item claimed ahead of its session on a busy host', () => {
     const waiting = held.items.find((i) => i.detail === 'waiting for a session slot on move-a')!;
     hosts.push(host('move-b', tempDir('move-host-b')));
     await hosts[1].ready;
+    await waitForStatus(env, plan.epicId, (s) => s.items.find((i) => i.itemId === waiting.itemId)?.host === 'move-b');
+    writeFileSync(release, '');
 
     const result: EpicResult = await run;
     assert.deepEqual(result.items.map((i) => i.state), ['merged', 'merged']);
