@@ -16,6 +16,7 @@ import { fakeAgent } from '../test/helpers/agent';
 import { item, smallPlan } from '../test/helpers/epics';
 import { flagOption, numberOption, option } from './args';
 import { type Event, itemLife, median } from './history-steps';
+import { criticalPathLengths, readyItems, type DagNode } from '../common/dag';
 
 const n = numberOption('n', 30);
 const P = numberOption('p', 4);
@@ -48,39 +49,31 @@ function randomDag(seed: number): Dag {
   return { seed, ids, deps, dur, idx, critical, total, lower: Math.max(critical, total / P) };
 }
 
+/** The DAG as the engine sees it: with each item's duration as its estimate, or without estimates. */
+function dagNodes(g: Dag, withEstimates: boolean): DagNode[] {
+  return g.ids.map((id, k) => ({ id, dependsOn: g.deps[k], ...(withEstimates && { estimate: `${g.dur[k]}ms` }) }));
+}
+
 /**
- * Greedy list schedule with P slots: whenever a slot is free, start the ready item first in `order` (by default the
- * longest tail of durations, which is the engine's order when every estimate is exact); each item takes `overheadMs` more.
+ * Greedy list schedule with P slots, in the engine's own dispatch order (common/dag.ts): whenever a slot is free, the
+ * first ready item by priority, critical path and id starts. With exact estimates that is the classic longest-tail
+ * list schedule (the "ideal" one); each item takes `overheadMs` more than its session.
  */
-function listSchedule(g: Dag, order?: (a: number, b: number) => number, overheadMs = 0): number {
-  const { ids, deps, dur, idx } = g;
-  const tail: number[] = [];
-  for (let k = n - 1; k >= 0; k--) tail[k] = dur[k] + Math.max(0, ...ids.map((_, j) => (deps[j].includes(ids[k]) ? tail[j] : 0)));
-  const byTail = (a: number, b: number) => tail[b] - tail[a] || (ids[a] < ids[b] ? -1 : 1);
-  const done = new Map<number, number>();
-  const running: { k: number; end: number }[] = [];
+function listSchedule(g: Dag, withEstimates = true, overheadMs = 0): number {
+  const nodes = dagNodes(g, withEstimates);
+  const critical = criticalPathLengths(nodes);
+  const done = new Map<string, number>();
+  const running: { id: string; end: number }[] = [];
   let t = 0;
   while (done.size < n) {
-    const ready = ids.map((_, k) => k).filter((k) => !done.has(k) && !running.some((r) => r.k === k) && deps[k].every((d) => (done.get(idx.get(d)!) ?? Infinity) <= t));
-    ready.sort(order ?? byTail);
-    while (running.length < P && ready.length) {
-      const k = ready.shift()!;
-      running.push({ k, end: t + dur[k] + overheadMs });
-    }
+    const ready = readyItems(nodes, critical, (id) => !done.has(id) && !running.some((r) => r.id === id), (id) => (done.get(id) ?? Infinity) <= t);
+    for (const it of ready.slice(0, P - running.length)) running.push({ id: it.id, end: t + g.dur[g.idx.get(it.id)!] + overheadMs });
     running.sort((a, b) => a.end - b.end);
     const next = running.shift()!;
     t = next.end;
-    done.set(next.k, t);
+    done.set(next.id, t);
   }
   return t;
-}
-
-/** The engine's order without estimates: longest chain of dependents (in items), then id. */
-function itemCountOrder(g: Dag): (a: number, b: number) => number {
-  const { ids, deps } = g;
-  const chain: number[] = [];
-  for (let k = n - 1; k >= 0; k--) chain[k] = 1 + Math.max(0, ...ids.map((_, j) => (deps[j].includes(ids[k]) ? chain[j] : 0)));
-  return (a, b) => chain[b] - chain[a] || (ids[a] < ids[b] ? -1 : 1);
 }
 
 /** Waves: the ready set starts (P at a time, longest first), the next wave waits for all of it. */
@@ -102,7 +95,7 @@ function waveSchedule(g: Dag): number {
 }
 
 /** Where each item's slot time goes besides its simulated session, and how long a ready item waits for its start. */
-async function printBreakdown(g: Dag, epicId: string): Promise<number> {
+async function printBreakdown(g: Dag, epicId: string): Promise<void> {
   const { ids, deps, dur, idx } = g;
   const lives: ReturnType<typeof itemLife>[] = [];
   for (const id of ids) lives.push(itemLife(((await env.client.workflow.getHandle(itemWorkflowId(epicId, id)).fetchHistory()).events ?? []) as Event[]));
@@ -116,21 +109,20 @@ async function printBreakdown(g: Dag, epicId: string): Promise<number> {
   });
   console.log(`  per item, medians: start → session ${m(lives.map((l) => l.agentStart - l.start))}; session beyond its simulated time ${m(lives.map((l, k) => l.agentEnd - l.agentStart - dur[k]))}; session end → "merged" report ${m(lives.map((l) => l.slotEnd - l.agentEnd))}; ready and a slot free → started ${m(dispatch)}`);
   const overhead = median(lives.map((l, k) => l.slotEnd - l.start - dur[k]));
-  const sim = (order: ((a: number, b: number) => number) | undefined, o: number) => `${(listSchedule(g, order, o) / g.lower).toFixed(2)}x`;
-  console.log(`  the engine's order simulated, with estimates / without: no overhead ${sim(undefined, 0)} / ${sim(itemCountOrder(g), 0)}; with this run's median slot time beyond the session (${overhead} ms) ${sim(undefined, overhead)} / ${sim(itemCountOrder(g), overhead)}`);
+  const sim = (withEstimates: boolean, o: number) => `${(listSchedule(g, withEstimates, o) / g.lower).toFixed(2)}x`;
+  console.log(`  the engine's order simulated, with estimates / without: no overhead ${sim(true, 0)} / ${sim(false, 0)}; with this run's median slot time beyond the session (${overhead} ms) ${sim(true, overhead)} / ${sim(false, overhead)}`);
   const busy = lives.reduce((a, l) => a + l.slotEnd - l.start, 0);
   console.log(`  slots busy ${(busy / 1000).toFixed(1)} s of ${((P * (Math.max(...slotEnds) - lives[0].start)) / 1000).toFixed(1)} s (sessions' own time ${(g.total / 1000).toFixed(1)} s)`);
-  return overhead;
 }
 
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 async function runSeed(seed: number): Promise<number> {
   const g = randomDag(seed);
-  const { ids, deps, dur } = g;
+  const { ids, dur } = g;
   const scenario = { items: Object.fromEntries(ids.map((id, k) => [id, { implement: { delayMs: dur[k] } }])) };
   const repo = makeRepo(`makespan-${seed}`);
-  const items = ids.map((id, k) => item(id, deps[k], estimates ? { estimate: `${dur[k]}ms` } : {}));
+  const items = dagNodes(g, estimates).map((d) => item(d.id, d.dependsOn, d.estimate ? { estimate: d.estimate } : {}));
   const plan = smallPlan(`makespan-${seed}`, repo, items, fakeAgent(scenario).command, { maxParallel: P, review: { enabled: false, maxRounds: 1 } });
   const t0 = performance.now();
   const result: EpicResult = await env.client.workflow.execute('epicWorkflow', { workflowId: epicWorkflowId(plan.epicId), taskQueue: TASK_QUEUE, args: [plan] });
