@@ -142,8 +142,9 @@ export function useGitLauncher(on: boolean): void {
 process.once('exit', () => pool?.idle.forEach((l) => l.close()));
 
 /**
- * Runs git through a launcher; undefined when no launcher can be used (bash missing, the launcher died mid-command),
- * so the caller starts git itself. Arguments may hold any byte but NUL, as for any process.
+ * Runs git through a launcher; undefined when no launcher can be used (off, or bash missing), so the caller starts
+ * git itself. A launcher that dies mid-command answers "could not run" rather than a second try: the command may have
+ * run (an activity retries as a whole). Arguments may hold any byte but NUL, as for any process.
  */
 export async function runThroughLauncher(dir: string, args: string[], env: Record<string, string>): Promise<GitRun | undefined> {
   if (disabled || args.some((a) => a.includes('\0'))) return undefined;
@@ -157,7 +158,8 @@ export async function runThroughLauncher(dir: string, args: string[], env: Recor
   try {
     return await launcher.run(path.resolve(dir), args);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') disabled = true; // no bash here
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return { exitCode: undefined, stdout: '', stderr: '', message: (err as Error).message };
+    disabled = true; // no bash here: git never ran
     return undefined;
   } finally {
     if (launcher.alive && pool === mine && mine.idle.length < MAX_IDLE) mine.idle.push(launcher);

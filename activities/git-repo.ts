@@ -37,13 +37,20 @@ export interface Git {
 export const gitTimings = new Map<string, { count: number; ms: number }>();
 const timing = Boolean(process.env.OVERSEER_GIT_TIMING);
 
-export function git(dir: string): Git {
-  // GIT_* variables from a surrounding hook or shell could point git at another repository, and editors or pagers
-  // have no place in unattended runs.
+/**
+ * The environment git runs with: GIT_* variables from a surrounding hook or shell could point git at another
+ * repository, and editors or pagers have no place in unattended runs.
+ */
+export function gitEnvironment(): Record<string, string> {
   const env: Record<string, string> = { GIT_TERMINAL_PROMPT: '0' };
   for (const [k, v] of Object.entries(process.env)) {
     if (v !== undefined && !/^(git_.*|editor|visual|pager|prefix|ssh_askpass)$/i.test(k)) env[k] = v;
   }
+  return env;
+}
+
+export function git(dir: string): Git {
+  const env = gitEnvironment();
   return {
     async raw(args) {
       const started = timing ? performance.now() : 0;

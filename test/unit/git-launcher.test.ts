@@ -5,14 +5,12 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { runThroughLauncher, useGitLauncher } from '../../activities/git-launcher';
-import { git, GitCommandError } from '../../activities/git-repo';
+import { git, gitEnvironment as env, GitCommandError } from '../../activities/git-repo';
 import { makeRepo, sh, tempDir } from '../helpers/repo';
-
-const env = () => Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !e[0].startsWith('GIT_')));
 
 async function both(dir: string, args: string[]) {
   const launched = await runThroughLauncher(dir, args, env());
@@ -73,5 +71,15 @@ describe('git launcher', () => {
     assert.equal(head?.stdout, 'main\n');
     const seen = await runThroughLauncher(repo, ['-c', 'alias.bashenv=!printenv BASH_ENV', 'bashenv'], hostile);
     assert.equal(seen?.stdout, `${rc}\n`);
+  });
+
+  it('a launcher that dies mid-command fails that command once, without running it again', async () => {
+    const repo = makeRepo('launcher-dies');
+    const runs = path.join(tempDir('launcher-dies-log'), 'runs');
+    // The alias notes that it ran, then kills the launcher (its parent git's parent).
+    const die = ['-c', `alias.die=!echo ran >> '${runs}'; kill -9 $(ps -o ppid= -p $PPID)`, 'die'];
+    await assert.rejects(git(repo).raw(die), /git could not be started: git launcher exited/);
+    assert.equal(readFileSync(runs, 'utf8'), 'ran\n');
+    assert.equal(await git(repo).raw(['rev-parse', '--abbrev-ref', 'HEAD']), 'main', 'the next command gets a new launcher');
   });
 });
