@@ -11,7 +11,7 @@
  * bash functions do not reach git through a launcher.)
  * Off unless OVERSEER_GIT_LAUNCHER=1 (`bench/merge-profile.ts` compares both ways in one run): with launchers on,
  * the tracing test (test/e2e/tracing.test.ts) found, in about half its runs, an item's history recorded with tracing
- * on that did not replay without it, and an item's run span missing. Faster git changes when an item's signals and
+ * on that did not replay without it, and an item's run span missing (README, Merge throughput). Faster git changes when an item's signals and
  * timers fall into the same workflow task; the cause is in that interplay, not in the launchers, and is not fixed yet.
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
