@@ -9,6 +9,9 @@
  *
  *   npx tsx scripts/record-histories.ts [scenario ...]
  *
+ * (test/histories/tracing-order is not recorded here: it is an item's history from test/e2e/tracing.test.ts that
+ * happened to put two promise chains in one workflow task, kept as it came.)
+ *
  * Re-record after a deliberate, compatible-by-design change of workflow code that has no production histories to
  * protect yet; otherwise guard the change with `patched()` and keep the old recordings (they are the proof).
  */
@@ -31,6 +34,7 @@ import { startGitServer } from '../test/helpers/git-server';
 import { tempDir } from '../test/helpers/repo';
 import { programResult, writePlans } from '../test/helpers/program';
 import { spawnWorker } from '../test/helpers/worker-child';
+import { withoutCheckoutPaths } from './history-paths';
 import type { EpicPlan } from '../common/plan';
 
 const OUT = fileURLToPath(new URL('../test/histories/', import.meta.url));
@@ -241,9 +245,9 @@ async function save(env: TestWorkflowEnvironment, scenario: string, epicId: stri
     if (QUEUE_ONLY.has(scenario) && !wf.workflowId.startsWith('merge-queue/')) continue;
     const history = await env.client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
     const name = `${wf.workflowId.replace(/[^A-Za-z0-9._-]+/g, '_')}.${wf.runId.slice(0, 8)}.json`;
-    // Stack traces of failures name this checkout's files: kept relative to it (replay does not read them).
+    // The agent's command, plan paths and stack traces name this checkout: kept relative to it.
     const json = JSON.stringify({ workflowId: wf.workflowId, type: wf.type, history: JSON.parse(historyToJSON(history)) });
-    writeFileSync(path.join(dir, name), json.split(REPO_ROOT).join(''));
+    writeFileSync(path.join(dir, name), withoutCheckoutPaths(json, REPO_ROOT));
     n++;
   }
   return n;
