@@ -1,6 +1,6 @@
 # The Overseer worker image (docker-compose.yml): Node, git, Claude Code, and Overseer as its npm package ships it —
-# the compiled code (dist/) with both prebuilt workflow bundles (tracing off, and on for OTEL_EXPORTER_OTLP_ENDPOINT),
-# so a worker never bundles at start and its default build id is fixed by the image's code.
+# the compiled code (dist/) with its prebuilt workflow bundle (the same with tracing on or off), so a worker never
+# bundles at start and its default build id is fixed by the image's code.
 FROM node:22-bookworm-slim AS build
 WORKDIR /opt/overseer
 COPY package.json package-lock.json ./

@@ -2,7 +2,7 @@
 // The package build: compiles the TypeScript sources to ES modules in dist/ (same layout, so paths relative to a
 // module, such as agents/ and the simulated agent, stay right), adds the `.js` extensions Node's ESM loader needs,
 // copies the files the code reads at run time, bundles the CLI into dist/cli/ (scripts/bundle-cli.mjs), and
-// prebuilds the workflow bundles workers load (dist/workflow-bundle.js, and dist/workflow-bundle-otel.js for tracing).
+// prebuilds the workflow bundle workers load (dist/workflow-bundle.js).
 //   node scripts/build.mjs            # everything
 //   node scripts/build.mjs --no-bundle   # skip the workflow bundle (faster; workers then bundle at start)
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -64,19 +64,18 @@ if (!process.argv.includes('--no-bundle')) {
   const { bundleWorkflowCode } = await import('@temporalio/worker');
   const { createRequire } = await import('node:module');
   const noop = () => undefined;
-  const interceptors = [path.join(ROOT, 'workflows', 'interceptors.ts')]; // as workers/bundle.ts
-  const tracing = createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');
-  // The plain bundle, and the tracing one (workers with OTEL_EXPORTER_OTLP_ENDPOINT set) with the OpenTelemetry
-  // workflow interceptors.
-  for (const [file, modules] of [['workflow-bundle.js', interceptors], ['workflow-bundle-otel.js', [...interceptors, tracing]]]) {
-    const t = Date.now();
-    const { code } = await bundleWorkflowCode({
-      workflowsPath: path.join(ROOT, 'workflows', 'index.ts'),
-      workflowInterceptorModules: modules,
-      logger: { log: noop, trace: noop, debug: noop, info: noop, warn: (m) => console.warn(m), error: (m) => console.error(m) },
-    });
-    mkdirSync(DIST, { recursive: true });
-    writeFileSync(path.join(DIST, file), code);
-    console.log(`workflow bundle: dist/${file} (${Math.round(code.length / 1024)} KiB) in ${((Date.now() - t) / 1000).toFixed(1)} s`);
-  }
+  // As workers/bundle.ts WORKFLOW_INTERCEPTOR_MODULES (one bundle, tracing on or off).
+  const modules = [
+    path.join(ROOT, 'workflows', 'interceptors.ts'),
+    createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors'),
+  ];
+  const t = Date.now();
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: path.join(ROOT, 'workflows', 'index.ts'),
+    workflowInterceptorModules: modules,
+    logger: { log: noop, trace: noop, debug: noop, info: noop, warn: (m) => console.warn(m), error: (m) => console.error(m) },
+  });
+  mkdirSync(DIST, { recursive: true });
+  writeFileSync(path.join(DIST, 'workflow-bundle.js'), code);
+  console.log(`workflow bundle: dist/workflow-bundle.js (${Math.round(code.length / 1024)} KiB) in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 }

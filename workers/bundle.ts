@@ -11,16 +11,21 @@ import { bundleWorkflowCode, type WorkflowBundlePath, type WorkflowBundleWithSou
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const WORKFLOWS_PATH = path.join(ROOT, 'workflows', 'index.ts');
-/** Workflow interceptors every bundle carries (activity summaries for the Web UI). */
-export const WORKFLOW_INTERCEPTOR_MODULES = [path.join(ROOT, 'workflows', 'interceptors.ts')];
 /**
- * The OpenTelemetry workflow interceptors (spans of workflow runs, handlers, activities, child workflows, signals
- * and continue-as-new, context passed on in headers), carried only by the tracing bundle: a worker with tracing
- * off runs exactly the bundle it ran before. Both bundles replay each other's histories (test/workflow/replay.test.ts).
+ * The workflow interceptors of the bundle: activity summaries for the Web UI, and the OpenTelemetry workflow
+ * interceptors (spans of workflow runs, handlers, activities, child workflows, signals and continue-as-new,
+ * context passed on in headers). Every worker runs this one bundle, tracing on or off: interceptors add awaits, and
+ * where two promise chains resolve in one workflow task the order of their commands depends on them, so a bundle
+ * without the tracing interceptors would not replay every history of one with them (it did not, in
+ * test/e2e/tracing.test.ts). With tracing off the spans are dropped by UNTRACED_SINKS.
  */
-export const TRACING_INTERCEPTOR_MODULE = createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');
+export const WORKFLOW_INTERCEPTOR_MODULES = [
+  path.join(ROOT, 'workflows', 'interceptors.ts'),
+  createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors'),
+];
 
-const interceptorModules = (tracing: boolean): string[] => (tracing ? [...WORKFLOW_INTERCEPTOR_MODULES, TRACING_INTERCEPTOR_MODULE] : WORKFLOW_INTERCEPTOR_MODULES);
+/** The workflow span sink of a worker with tracing off (workers/tracing.ts has the real one): spans are dropped. */
+export const UNTRACED_SINKS = { exporter: { export: { fn: (): void => undefined } } };
 
 function sourceHash(): string {
   return (hashCache ??= computeHash());
@@ -41,37 +46,27 @@ function computeHash(): string {
     for (const file of files) h.update(file).update(readFileSync(path.join(ROOT, dir, file)));
   }
   h.update(readFileSync(path.join(ROOT, 'package-lock.json')));
+  // The interceptors are code of the bundle too: they take part in the order of a workflow's commands.
+  h.update(JSON.stringify(WORKFLOW_INTERCEPTOR_MODULES.map((m) => path.relative(ROOT, m).split(path.sep).join('/'))));
   return h.digest('hex').slice(0, 16);
 }
 
-const cached = new Map<boolean, Promise<WorkflowBundleWithSourceMap | WorkflowBundlePath>>();
+let cached: Promise<WorkflowBundleWithSourceMap | WorkflowBundlePath> | undefined;
 
 /** Prebuilt by the package build (scripts/build.mjs) next to the compiled code; absent in a source checkout. */
 export const PREBUILT_BUNDLE = path.join(ROOT, 'workflow-bundle.js');
-/** The prebuilt tracing bundle (with TRACING_INTERCEPTOR_MODULE). */
-export const PREBUILT_TRACING_BUNDLE = path.join(ROOT, 'workflow-bundle-otel.js');
 
-/**
- * The workflow bundle; `tracing`: the one with the OpenTelemetry workflow interceptors (workers with
- * OTEL_EXPORTER_OTLP_ENDPOINT set). Same workflow code, so the same build id.
- */
-export function workflowBundle(opts: { tracing?: boolean } = {}): Promise<WorkflowBundleWithSourceMap | WorkflowBundlePath> {
-  const tracing = opts.tracing ?? false;
-  let bundle = cached.get(tracing);
-  if (!bundle) {
-    bundle = buildBundle(tracing);
-    cached.set(tracing, bundle);
-  }
-  return bundle;
+/** The workflow bundle every worker runs (built once, or the package's prebuilt one). */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap | WorkflowBundlePath> {
+  return (cached ??= buildBundle());
 }
 
-async function buildBundle(tracing: boolean): Promise<WorkflowBundleWithSourceMap | WorkflowBundlePath> {
-  const prebuilt = tracing ? PREBUILT_TRACING_BUNDLE : PREBUILT_BUNDLE;
-  if (existsSync(prebuilt)) return { codePath: prebuilt };
+async function buildBundle(): Promise<WorkflowBundleWithSourceMap | WorkflowBundlePath> {
+  if (existsSync(PREBUILT_BUNDLE)) return { codePath: PREBUILT_BUNDLE };
   const dir = path.join(ROOT, 'node_modules', '.cache', 'overseer');
-  const file = path.join(dir, `workflows-${sourceHash()}${tracing ? '-otel' : ''}.json`);
+  const file = path.join(dir, `workflows-${sourceHash()}.json`);
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as WorkflowBundleWithSourceMap;
-  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: interceptorModules(tracing), logger: quietLogger });
+  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: quietLogger });
   mkdirSync(dir, { recursive: true });
   writeFileSync(file, JSON.stringify(bundle));
   return bundle;

@@ -10,7 +10,7 @@ import type { Tracing } from './tracing';
 import { AGENT_TASK_QUEUE, TASK_QUEUE } from '../common/ids';
 import { createAgentActivities, createCoreActivities } from '../activities/index';
 import type { RunnerOptions } from '../activities/agent/runner';
-import { workflowBundle } from './bundle';
+import { UNTRACED_SINKS, workflowBundle } from './bundle';
 import { defaultBuildId, deploymentOptions, ensureCurrentVersion } from './versioning';
 import { registerBuiltInWriteBacks } from '../activities/sync-handlers';
 import { createHostActivities, HostSlots, slotted } from '../activities/hosts';
@@ -40,9 +40,9 @@ export interface WorkerOptions {
   /** Make this build current when the deployment has none (default true; a rollout promotes by hand). */
   promoteIfNone?: boolean;
   /**
-   * OpenTelemetry tracing (workers/tracing.ts startTracing), when it is on: the core worker then runs the tracing
-   * bundle, and every worker gets the activity interceptors and the workflow span sink. The client's interceptors
-   * are the caller's (it made the client).
+   * OpenTelemetry tracing (workers/tracing.ts startTracing), when it is on: every worker gets the activity
+   * interceptors and the workflow span sink (with it off, the core worker drops the spans the bundle makes). The
+   * client's interceptors are the caller's (it made the client).
    */
   tracing?: Pick<Tracing, 'worker'>;
   /** A worker host (`overseer worker --host`): it also polls its own queue `overseer-host/<name>`. */
@@ -64,9 +64,10 @@ export async function createWorkers(opts: WorkerOptions): Promise<Worker[]> {
         connection: opts.connection,
         namespace: opts.namespace,
         taskQueue: TASK_QUEUE,
-        workflowBundle: opts.workflowBundle ?? (await workflowBundle({ tracing: opts.tracing !== undefined })),
+        workflowBundle: opts.workflowBundle ?? (await workflowBundle()),
         workerDeploymentOptions,
         ...opts.tracing?.worker,
+        sinks: opts.tracing?.worker.sinks ?? UNTRACED_SINKS,
         activities: createCoreActivities(opts.client, opts.host?.workdir),
         identity,
         maxCachedWorkflows: 200,

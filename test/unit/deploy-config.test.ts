@@ -3,7 +3,7 @@
  * the worker service's command and the image's CMD parse with `overseer worker`'s real options (nothing unknown),
  * the metrics port they pass is the one published and exposed, the environment names what the code reads
  * (Temporal's connection, the build id, the Claude config dir, the optional OTLP endpoint — empty means tracing
- * off), and the image runs the compiled package with both prebuilt workflow bundles the workers load.
+ * off), and the image runs the compiled package with its prebuilt workflow bundle the workers load.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,7 +15,7 @@ import type { Command } from 'commander';
 import { buildProgram } from '../../client/cli';
 import { connectConfig } from '../../client/connection';
 import { DEPLOYMENT_NAME } from '../../workers/versioning';
-import { PREBUILT_BUNDLE, PREBUILT_TRACING_BUNDLE } from '../../workers/bundle';
+import { PREBUILT_BUNDLE } from '../../workers/bundle';
 import { startTracing } from '../../workers/tracing';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -118,7 +118,7 @@ describe('docker-compose.yml and the worker image', () => {
     assert.match(read('docker-compose.yml'), new RegExp(`--deployment-name ${DEPLOYMENT_NAME} `), 'the rollout comment names the deployment');
   });
 
-  it('the image runs the compiled package with both prebuilt workflow bundles', () => {
+  it('the image runs the compiled package with its prebuilt workflow bundle', () => {
     const stage = finalStage();
     assert.deepEqual(JSON.parse(instruction(stage, 'ENTRYPOINT')[0]), ['node', 'bin/overseer.js']);
     assert.ok(instruction(stage, 'ENV').includes('OVERSEER_DIST=1'), 'bin/overseer.js runs dist/');
@@ -126,7 +126,7 @@ describe('docker-compose.yml and the worker image', () => {
     assert.match(dockerfile, /RUN npm ci\n/, 'the build stage installs from the lock file');
     assert.match(dockerfile, /npm run build/);
     const build = read('scripts/build.mjs');
-    for (const bundle of [PREBUILT_BUNDLE, PREBUILT_TRACING_BUNDLE]) assert.ok(build.includes(`'${path.basename(bundle)}'`), `scripts/build.mjs prebuilds ${path.basename(bundle)}`);
+    assert.ok(build.includes(`'${path.basename(PREBUILT_BUNDLE)}'`), `scripts/build.mjs prebuilds ${path.basename(PREBUILT_BUNDLE)}`);
     // The image's default CMD parses too.
     const cmd = JSON.parse(instruction(stage, 'CMD')[0]) as string[];
     assert.equal(cmd[0], 'worker');
