@@ -2,8 +2,9 @@
  * Small git helpers shared by the worktree and merge activities. Commands run through execa rather than simple-git:
  * simple-git waits about 50 ms after every command that prints nothing (update-ref, read-tree, diff --quiet,
  * worktree remove...) whatever its `completion` options say, which made up most of a merge's time (measured:
- * 55 ms vs 7 ms per silent command). With OVERSEER_GIT_LAUNCHER=1 commands are started by a launcher process
- * (git-launcher.ts: a process started by node costs about 5 ms more). The client, which runs a handful of commands, keeps simple-git.
+ * 55 ms vs 7 ms per silent command). Commands are started by a launcher process (git-launcher.ts: a process
+ * started by node costs about 5 ms more; OVERSEER_GIT_LAUNCHER=0 turns it off). The client, which runs a handful of
+ * commands, keeps simple-git.
  */
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';

@@ -20,7 +20,7 @@ async function both(dir: string, args: string[]) {
 }
 
 describe('git launcher', () => {
-  useGitLauncher(true); // opt-in (see git-launcher.ts)
+  useGitLauncher(true); // whatever OVERSEER_GIT_LAUNCHER says
   it('gives the same stdout, stderr and exit code as git started directly', async () => {
     const repo = makeRepo('launcher-same');
     writeFileSync(path.join(repo, 'odd name\nwith "quotes" $HOME.txt'), 'x\n');
