@@ -62,13 +62,9 @@ console.log(`CLI bundle: dist/cli/ in ${((Date.now() - bundled) / 1000).toFixed(
 
 if (!process.argv.includes('--no-bundle')) {
   const { bundleWorkflowCode } = await import('@temporalio/worker');
-  const { createRequire } = await import('node:module');
   const noop = () => undefined;
   // As workers/bundle.ts WORKFLOW_INTERCEPTOR_MODULES (one bundle, tracing on or off).
-  const modules = [
-    path.join(ROOT, 'workflows', 'interceptors.ts'),
-    createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors'),
-  ];
+  const modules = [path.join(ROOT, 'workflows', 'interceptors.ts'), path.join(ROOT, 'workflows', 'tracing-interceptors.ts')];
   const t = Date.now();
   const { code } = await bundleWorkflowCode({
     workflowsPath: path.join(ROOT, 'workflows', 'index.ts'),

@@ -5,7 +5,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, type WorkflowBundlePath, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 
@@ -13,16 +12,13 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const WORKFLOWS_PATH = path.join(ROOT, 'workflows', 'index.ts');
 /**
  * The workflow interceptors of the bundle: activity summaries for the Web UI, and the OpenTelemetry workflow
- * interceptors (spans of workflow runs, handlers, activities, child workflows, signals and continue-as-new,
- * context passed on in headers). Every worker runs this one bundle, tracing on or off: interceptors add awaits, and
+ * interceptors (spans of workflow runs, signal and update handlers, activities, child workflows, signals and
+ * continue-as-new, context passed on in headers; workflows/tracing-interceptors.ts). Every worker runs this one bundle, tracing on or off: interceptors add awaits, and
  * where two promise chains resolve in one workflow task the order of their commands depends on them, so a bundle
  * without the tracing interceptors would not replay every history of one with them (it did not, in
  * test/e2e/tracing.test.ts). With tracing off the spans are dropped by UNTRACED_SINKS.
  */
-export const WORKFLOW_INTERCEPTOR_MODULES = [
-  path.join(ROOT, 'workflows', 'interceptors.ts'),
-  createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors'),
-];
+export const WORKFLOW_INTERCEPTOR_MODULES = [path.join(ROOT, 'workflows', 'interceptors.ts'), path.join(ROOT, 'workflows', 'tracing-interceptors.ts')];
 
 /** The workflow span sink of a worker with tracing off (workers/tracing.ts has the real one): spans are dropped. */
 export const UNTRACED_SINKS = { exporter: { export: { fn: (): void => undefined } } };
