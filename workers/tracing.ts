@@ -22,10 +22,10 @@ export interface Tracing {
  * `$OTEL_EXPORTER_OTLP_ENDPOINT/v1/traces`; the exporter's other OTEL_* variables (headers, timeouts,
  * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) and OTEL_SERVICE_NAME / OTEL_RESOURCE_ATTRIBUTES apply.
  *
- * Workflow spans are made inside the workflow sandbox by the package's workflow interceptors, which the bundle
- * carries whether tracing is on or not (workers/bundle.ts), and leave it through the `exporter` sink (never called
- * during replay); activity spans by the activity interceptors. Both share one batch
- * processor and resource.
+ * Workflow spans are made inside the workflow sandbox by the package's workflow interceptors (without spans of
+ * queries and update validators: workflows/tracing-interceptors.ts), which the bundle carries whether tracing is on
+ * or not (workers/bundle.ts), and leave it through the `exporter` sink (never called during replay); activity spans
+ * by the activity interceptors. Both share one batch processor and resource.
  */
 export async function startTracing(opts: { serviceName: string; serviceVersion: string }): Promise<Tracing | undefined> {
   const env = process.env;
