@@ -6,7 +6,7 @@
  * its duration as its `estimate` (as a plan's author would, here exactly); `--no-estimates` leaves them out, so the
  * engine orders ready items by the chain of dependents counted in items. Several seeds in one run; the median ratio.
  *
- *   npx tsx bench/makespan.ts [--n 30] [--p 4] [--seeds 1,2,3,4,5] [--no-estimates]
+ *   npx tsx bench/makespan.ts [--n 30] [--p 4] [--seeds 1,2,3,4,5] [--no-estimates] [--steps]
  */
 import { epicWorkflowId, itemWorkflowId, TASK_QUEUE } from '../common/ids';
 import type { EpicResult } from '../common/status';
@@ -22,6 +22,7 @@ const n = numberOption('n', 30);
 const P = numberOption('p', 4);
 const seeds = option('seeds', option('seed', '1,2,3,4,5')).split(',').map(Number);
 const estimates = !flagOption('no-estimates');
+const steps = flagOption('steps');
 
 interface Dag {
   seed: number;
@@ -111,6 +112,11 @@ async function printBreakdown(g: Dag, epicId: string): Promise<void> {
   const overhead = median(lives.map((l, k) => l.slotEnd - l.start - dur[k]));
   const sim = (withEstimates: boolean, o: number) => `${(listSchedule(g, withEstimates, o) / g.lower).toFixed(2)}x`;
   console.log(`  the engine's order simulated, with estimates / without: no overhead ${sim(true, 0)} / ${sim(false, 0)}; with this run's median slot time beyond the session (${overhead} ms) ${sim(true, overhead)} / ${sim(false, overhead)}`);
+  if (steps) {
+    const byLabel = new Map<string, number[]>();
+    for (const l of lives) for (const x of l.steps) byLabel.set(x.label, [...(byLabel.get(x.label) ?? []), x.end - x.start]);
+    for (const [label, xs] of byLabel) console.log(`    ${String(median(xs)).padStart(6)} ms ×${(xs.length / n).toFixed(1)}  ${label}`);
+  }
   const busy = lives.reduce((a, l) => a + l.slotEnd - l.start, 0);
   console.log(`  slots busy ${(busy / 1000).toFixed(1)} s of ${((P * (Math.max(...slotEnds) - lives[0].start)) / 1000).toFixed(1)} s (sessions' own time ${(g.total / 1000).toFixed(1)} s)`);
 }
