@@ -13,7 +13,7 @@ const tsMs = (t: { seconds: number; nanos: number }) => t.seconds * 1000 + Math.
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 /** A local activity's type and times, from its marker (the SDK's `core_local_activity` marker data). */
-function localActivity(e: Event): Step | undefined {
+export function localActivity(e: Event): Step | undefined {
   const m = e.markerRecordedEventAttributes;
   if (m?.markerName !== 'core_local_activity') return undefined;
   const data = JSON.parse(Buffer.from(m.details!.data!.payloads![0].data!).toString());
@@ -66,4 +66,11 @@ export function itemLife(events: Event[]) {
     mergedAt: mergedAt ? ms(mergedAt) : end,
     slotEnd: reported ? ms(reported) : end,
   };
+}
+
+/** Each step's durations over many items' lives, by the step's label (for medians per step). */
+export function stepDurations(lives: { steps: Step[] }[]): Map<string, number[]> {
+  const byLabel = new Map<string, number[]>();
+  for (const l of lives) for (const x of l.steps) byLabel.set(x.label, [...(byLabel.get(x.label) ?? []), x.end - x.start]);
+  return byLabel;
 }

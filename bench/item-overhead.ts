@@ -12,7 +12,7 @@ import { makeRepo } from '../test/helpers/repo';
 import { fakeAgent } from '../test/helpers/agent';
 import { item, smallPlan } from '../test/helpers/epics';
 import { numberOption } from './args';
-import { type Event, itemLife, median, ms } from './history-steps';
+import { type Event, itemLife, median, ms, stepDurations } from './history-steps';
 
 const n = numberOption('n', 8);
 const env = await startTestEnv();
@@ -25,17 +25,16 @@ try {
   const t0 = performance.now();
   await env.client.workflow.execute('epicWorkflow', { workflowId: epicWorkflowId(plan.epicId), taskQueue: TASK_QUEUE, args: [plan] });
   const wall = performance.now() - t0;
-  const byLabel = new Map<string, number[]>();
   const lives: ReturnType<typeof itemLife>[] = [];
   for (const it of items) {
     const events: Event[] = (await env.client.workflow.getHandle(itemWorkflowId(plan.epicId, it.id)).fetchHistory()).events ?? [];
     const life = itemLife(events);
     if (it.id === 'o2') console.log('item o2, step by step (ms from its start):\n' + life.steps.map((x) => `  ${String(x.start - life.start).padStart(5)} +${String(x.end - x.start).padStart(4)}  ${x.label}`).join('\n'));
-    for (const s of life.steps) byLabel.set(s.label, [...(byLabel.get(s.label) ?? []), s.end - s.start]);
     lives.push(life);
   }
   console.log(`${n}-item chain, instant simulated agent, review off: ${(wall / 1000).toFixed(1)} s wall, ${(wall / n / 1000).toFixed(2)} s per item`);
   console.log('median per item, by step (ms):');
+  const byLabel = stepDurations(lives);
   for (const [label, xs] of [...byLabel.entries()].sort((a, b) => median(b[1]) - median(a[1]))) console.log(`  ${String(median(xs)).padStart(6)}  ×${xs.length / n === 1 ? 1 : (xs.length / n).toFixed(1)}  ${label}`);
   const slot = lives.map((l) => l.slotEnd - l.start - (l.agentEnd - l.agentStart));
   const handoff = lives.slice(1).map((l, k) => l.agentStart - lives[k].mergedAt);

@@ -15,7 +15,7 @@ import { makeRepo } from '../test/helpers/repo';
 import { fakeAgent } from '../test/helpers/agent';
 import { item, smallPlan } from '../test/helpers/epics';
 import { flagOption, numberOption, option } from './args';
-import { type Event, itemLife, median } from './history-steps';
+import { type Event, itemLife, median, stepDurations } from './history-steps';
 import { criticalPathLengths, readyItems, type DagNode } from '../common/dag';
 
 const n = numberOption('n', 30);
@@ -113,9 +113,7 @@ async function printBreakdown(g: Dag, epicId: string): Promise<void> {
   const sim = (withEstimates: boolean, o: number) => `${(listSchedule(g, withEstimates, o) / g.lower).toFixed(2)}x`;
   console.log(`  the engine's order simulated, with estimates / without: no overhead ${sim(true, 0)} / ${sim(false, 0)}; with this run's median slot time beyond the session (${overhead} ms) ${sim(true, overhead)} / ${sim(false, overhead)}`);
   if (steps) {
-    const byLabel = new Map<string, number[]>();
-    for (const l of lives) for (const x of l.steps) byLabel.set(x.label, [...(byLabel.get(x.label) ?? []), x.end - x.start]);
-    for (const [label, xs] of byLabel) console.log(`    ${String(median(xs)).padStart(6)} ms ×${(xs.length / n).toFixed(1)}  ${label}`);
+    for (const [label, xs] of stepDurations(lives)) console.log(`    ${String(median(xs)).padStart(6)} ms ×${(xs.length / n).toFixed(1)}  ${label}`);
   }
   const busy = lives.reduce((a, l) => a + l.slotEnd - l.start, 0);
   console.log(`  slots busy ${(busy / 1000).toFixed(1)} s of ${((P * (Math.max(...slotEnds) - lives[0].start)) / 1000).toFixed(1)} s (sessions' own time ${(g.total / 1000).toFixed(1)} s)`);

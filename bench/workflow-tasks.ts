@@ -7,19 +7,20 @@
  *
  *   npx tsx bench/workflow-tasks.ts [--n 6] [--timeline]
  */
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { epicWorkflowId, itemWorkflowId, mergeQueueWorkflowId, repoKey, TASK_QUEUE } from '../common/ids';
 import { startTestEnv, startWorkers } from '../test/helpers/temporal';
 import { makeRepo, sh } from '../test/helpers/repo';
 import { fakeAgent } from '../test/helpers/agent';
 import { item, smallPlan } from '../test/helpers/epics';
 import { flagOption, numberOption } from './args';
-import { type Event, ms } from './history-steps';
+import { type Event, localActivity, ms } from './history-steps';
+import { installRuntime } from '../workers/telemetry';
+import { freePort } from '../test/helpers/dev-server';
 
 const n = numberOption('n', 6);
-const METRICS = '127.0.0.1:9464';
-// Installed before the test helpers' quiet runtime, which then leaves this one in place.
-Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { metrics: { prometheus: { bindAddress: METRICS } } } });
+const metricsPort = await freePort();
+// The worker's own Runtime with its metrics endpoint, before the test helpers' quiet one (which then stands aside).
+installRuntime({ quiet: true, metricsPort, metricsHost: '127.0.0.1' });
 
 /** `name{labels} value` lines of one histogram's _sum and _count, as mean ms per label set. */
 function means(text: string, histogram: string): string[] {
@@ -39,8 +40,7 @@ function means(text: string, histogram: string): string[] {
 function describeEvent(e: Event): string {
   const key = Object.keys(e).find((k) => k.endsWith('EventAttributes') && (e as Record<string, unknown>)[k]) ?? '?';
   const a = (e as Record<string, Record<string, unknown> | undefined>)[key];
-  const marker = a?.markerName === 'core_local_activity' ? (a.details as { data?: { payloads?: { data: Uint8Array }[] } }).data?.payloads?.[0] : undefined;
-  const name = marker ? JSON.parse(Buffer.from(marker.data).toString()).activity_type : (a?.signalName ?? (a?.activityType as { name?: string })?.name ?? a?.markerName ?? '');
+  const name = localActivity(e)?.label ?? a?.signalName ?? (a?.activityType as { name?: string })?.name ?? a?.markerName ?? '';
   return `${key.replace('EventAttributes', '')} ${name}`;
 }
 
@@ -51,10 +51,10 @@ try {
   const items = Array.from({ length: n }, (_, k) => item(`o${k + 1}`, k ? [`o${k}`] : []));
   const plan = smallPlan('workflow-tasks', repo, items, fakeAgent({}).command, { maxParallel: 2, review: { enabled: false, maxRounds: 1 } });
   await env.client.workflow.execute('epicWorkflow', { workflowId: epicWorkflowId(plan.epicId), taskQueue: TASK_QUEUE, args: [plan] });
-  const text = await (await fetch(`http://${METRICS}/metrics`)).text();
+  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
   console.log(`${n}-item chain, instant simulated agent, review off`);
-  console.log('workflow task execution (started → completed):\n' + means(text, 'temporal_workflow_task_execution_latency').join('\n'));
-  console.log('workflow task schedule → start:\n' + means(text, 'temporal_workflow_task_schedule_to_start_latency').join('\n'));
+  console.log('workflow task execution (started → completed):\n' + means(text, 'temporal_workflow_task_execution_latency_milliseconds').join('\n'));
+  console.log('workflow task schedule → start:\n' + means(text, 'temporal_workflow_task_schedule_to_start_latency_milliseconds').join('\n'));
   if (flagOption('timeline')) {
     const all: { t: number; who: string; what: string }[] = [];
     const add = async (who: string, id: string) => {
