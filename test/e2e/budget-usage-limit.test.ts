@@ -148,7 +148,14 @@ describe('usage limits', () => {
     const { resetsAt } = JSON.parse(readFileSync(path.join(`${agent.scenarioFile}.state`, 'account-limit.json'), 'utf8')) as { resetsAt: number };
     const lastStart = Math.max(...starts.filter((s) => s.t >= limitedAt && s.t < resetsAt * 1000).map((s) => s.t));
     t.diagnostic(`usage limit: last new session start ${lastStart - limitedAt} ms after the limit was reported; resumed ${l2[1].t - resetsAt * 1000} ms after resetsAt`);
-    assert.equal(starts.filter((s) => s.limited).length, starts.filter((s) => s.t >= limitedAt && s.t < limitedAt + 500 && s.limited).length, 'only sessions already under way met the limit');
+    // Sessions already past the gate when l2 met the limit met it too (how many depends on the machine's speed, so
+    // it is not asserted); each of them was resumed, itself, after the reset: nothing was lost to the limit.
+    const limited = starts.filter((s) => s.limited);
+    for (const s of limited) {
+      const again = starts.find((x) => x.itemId === s.itemId && x.kind === s.kind && x.t > s.t && !x.limited);
+      assert.ok(again && again.resumed && again.sessionId === s.sessionId && again.t >= resetsAt * 1000, `${s.itemId} ${s.kind}: the limited session resumed after the reset`);
+    }
+    t.diagnostic(`usage limit: ${limited.length} session(s) met the limit`);
   });
 
   it("tokens add up: each item's usage is the sum of its sessions', the epic's the sum of its items'", async () => {
