@@ -1,6 +1,6 @@
 /**
- * The zod schema of a native plan file and its normalization into an `EpicPlan`. Used by the client and
- * activities only — never import this from workflow code (zod would be copied into every cached workflow).
+ * The zod schema of a native plan file and its normalization into an `EpicPlan`. The client, the activities and
+ * the epic's checks of follow-up items use it (zod is pure and deterministic).
  */
 import { z } from 'zod';
 import { DEFAULT_SETTINGS, type EpicPlan, type EpicSettings } from './plan';
@@ -11,187 +11,212 @@ import { at, dagProblemPath, didYouMean, knownKeysAt, typeName, valueAt, wrongTy
 export type { PlanLocator } from './plan-problems';
 import { DURATION_PATTERN } from './durations';
 
-const duration = z
-  .string()
-  .regex(DURATION_PATTERN, 'must be a duration such as "30s", "5m", "2h" or "1d"');
-
-const id = z
-  .string()
-  .min(1, 'must not be empty')
-  .max(MAX_ID_LENGTH, ID_LENGTH_MESSAGE)
-  .regex(ID_PATTERN, ID_CHARACTERS_MESSAGE);
-
-const nonEmpty = z.string().trim().min(1, 'must not be empty');
-
-const envNames = z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the name of an environment variable'));
-
-const command = z.union([nonEmpty, z.array(nonEmpty).min(1, 'must name an executable')]);
-
-const agentSchema = z
-  .object({
-    command: command.optional().describe('The agent executable and its leading arguments, instead of `claude`: a string or a list such as ["node", "sim.mjs"]. Default: claude.'),
-    model: z.string().optional().describe('The model the agent uses (passed as --model), e.g. sonnet or opus. Default: the agent\'s own.'),
-    permissionMode: z.enum(['acceptEdits', 'auto', 'bypassPermissions', 'default', 'manual', 'dontAsk', 'plan']).optional().describe('Claude Code permission mode for every session. Default: acceptEdits.'),
-    maxTurns: z.number().int().positive().optional().describe('Most agent turns in one session (--max-turns).'),
-    maxBudgetUsd: z.number().positive().optional().describe('Most US dollars one session may spend (--max-budget-usd).'),
-    allowedTools: z.array(z.string()).optional().describe('Extra --allowedTools rules, e.g. "Bash(npm test*)".'),
-    sessionTimeout: duration.optional().describe('Upper bound for one agent session, e.g. "2h". Default: 2h.'),
-    heartbeatTimeout: duration.optional().describe('A session whose worker sends no heartbeat for this long is resumed on another worker.'),
-    maxRetries: z.number().int().min(0).optional().describe('Retries of one session after a retryable failure (rate limit, overload, crash). Default: 4.'),
-    retryInterval: duration.optional().describe('First delay between session retries; doubles each time. Default: 5s.'),
-    env: envNames.optional().describe('Names of worker variables the sessions get besides the default environment (README, Environments), e.g. ["GH_TOKEN"].'),
-    onUsageLimit: z.enum(['wait', 'fail']).optional().describe("When the account's usage limit is hit: wait for its reset and resume the same session, or fail the item. Default: wait."),
-  })
-  .strict();
-
-const budgetSchema = z
-  .object({
-    epicUsd: z.number().positive().optional().describe('Most US dollars the whole epic may spend; raise it with `overseer budget <epicId> --add <usd>`.'),
-    itemUsd: z.number().positive().optional().describe('Most US dollars one item may spend.'),
-  })
-  .strict();
-
-const settingsSchema = z
-  .object({
-    maxParallel: z.number().int().min(1).optional().describe('How many items run at once. Default: 3.'),
-    maxAttempts: z.number().int().min(1).optional().describe('Implementation attempts per item; gate fixes and council rejections spend them. Default: 2.'),
-    questionTimeout: duration.optional().describe('How long an agent\'s question waits for a human answer, e.g. "5m". Default: 5m.'),
-    autoResume: z.boolean().optional().describe('When a question times out, resume the session on its own judgment (true) or keep waiting (false). Default: true.'),
-    approval: z.enum(['none', 'before-merge']).optional().describe('before-merge: a human approves each merge (`overseer approve`). Default: none.'),
-    gates: z.array(nonEmpty).optional().describe('Shell commands run in the item\'s worktree before review, e.g. ["npm test"].'),
-    mergeGates: z.array(nonEmpty).optional().describe('Shell commands run on the merge result before the target branch moves.'),
-    gateTimeout: duration.optional().describe('Upper bound for each gate command. Default: 10m.'),
-    review: z
-      .object({
-        enabled: z.boolean().optional().describe('The review council runs unless this is false. Default: true.'),
-        maxRounds: z.number().int().min(1).optional().describe('Implementer-reviewer exchanges before the tech lead decides. Default: 2.'),
-      })
-      .strict()
-      .optional()
-      .describe('The review council that checks each item before it merges.'),
-    agent: agentSchema.optional().describe('How the coding agent (Claude Code) runs.'),
-    validation: z
-      .object({
-        enabled: z.boolean().optional().describe('After every item is done, a product manager checks the integrated result and may add follow-up items. Default: false.'),
-        maxRounds: z.number().int().min(0).optional().describe('Most validation rounds. Default: 2.'),
-      })
-      .strict()
-      .optional()
-      .describe('Validation of the integrated result once every item is done.'),
-    phaseBarriers: z.boolean().optional().describe('Items of phase N start only when every item of earlier phases is done. Default: false.'),
-    mergeHoldRetry: duration.optional().describe('How long the merge queue waits before retrying a merge held by a dirty checkout of the target branch.'),
-    mergeBatch: z
-      .object({
-        max: z.number().int().min(1).max(100).optional().describe('Most requests the merge queue tests together (1 turns batches off). Default: 8.'),
-        wait: duration
-          .optional()
-          .describe('With merge gates: how long a batch that is not full waits, from its first request, for more requests to join it. Default: 1s.'),
-      })
-      .strict()
-      .optional()
-      .describe('Merge batches: waiting requests are stacked, gated once on the top and bisected when red.'),
-    heartbeatTimeout: duration.optional().describe('A worker silent this long during git, gate or merge work is considered dead; the work moves to another.'),
-    env: envNames.optional().describe('Names of worker variables gates and sessions get besides the default environment (README, Environments), e.g. ["NPM_TOKEN"].'),
-    budget: budgetSchema.optional().describe('USD limits: when nothing remains, no session starts and the epic waits for a raise.'),
-    completion: z
-      .enum(['auto', 'ask'])
-      .describe('claude-code-workflow sessions: "auto" (default) archives the finished session; "ask" asks a human to "review" (a review session first) or "complete"')
-      .optional(),
-  })
-  .strict();
-
-const itemSchema = z
-  .object({
-    id: id.describe('The item\'s id, unique in the plan: letters, digits, ".", "_" and "-".'),
-    title: nonEmpty.describe('One line: what the item does.'),
-    description: z.string().optional().describe('What to build, for the agent.'),
-    acceptance: z.array(z.string()).optional().describe('Acceptance criteria the review council checks.'),
-    dependsOn: z.array(z.string()).optional().describe('Ids of the items that must be merged (or skipped) before this one starts.'),
-    role: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be a role name such as "backend-engineer"').optional().describe('The agent\'s role prompt: agents/<role>.md, or the repository\'s .claude/agents/<role>.md.'),
-    priority: z.number().int().min(0).optional().describe('0 is the highest; items without one sort after those with one.'),
-    estimate: duration
-      .optional()
-      .describe('How long the item is expected to take, e.g. "45m": the ready item with the longest chain of estimated work after it starts first. Items without one count as the median estimate.'),
-    group: z.string().optional().describe('A label for display.'),
-    phase: z.number().int().min(0).optional().describe('The item\'s phase (with settings.phaseBarriers).'),
-    files: z.array(z.string()).optional().describe('Files the item is expected to touch (a hint for the agent).'),
-    context: z.array(z.string()).optional().describe('Extra instructions for the agent.'),
-    done: z.boolean().optional().describe('Already complete: never run, counts as satisfied for dependents.'),
-    crossEpicDependsOn: z
-      .array(z.string())
-      .optional()
-      .describe('Set by `overseer run a.yaml b.yaml`: items of other epics of the run this one waits for, as "<epicId>/<itemId>" (write them in dependsOn).'),
-    links: z
-      .array(z.object({ type: z.string().describe('The kind of link, e.g. related.'), target: z.string().describe('The linked id.') }))
-      .optional()
-      .describe('Links that order nothing, kept for display.'),
-  })
-  .strict();
-
-const skippedSchema = z
-  .object({ id: z.string().describe('The source item left out.'), reason: z.string().describe('Why it was left out.') })
-  .strict();
-
-const writeBack = z.boolean().describe('Write results back to the source as items progress.');
-const skipped = z.array(skippedSchema).optional().describe('Items of the source the plan leaves out, and why.');
-const notes = z.array(z.string()).optional().describe('Things worth a word before the run.');
-
-const sourceSchema = z.union([
+// Each part of the schema is built by a function, called once: see planFileSchema below.
+const duration = () =>
   z
-    .object({ kind: z.literal('native').describe('A native YAML/JSON plan.'), file: z.string().optional().describe('The plan file.') })
-    .strict(),
+    .string()
+    .regex(DURATION_PATTERN, 'must be a duration such as "30s", "5m", "2h" or "1d"');
+
+const id = () =>
+  z
+    .string()
+    .min(1, 'must not be empty')
+    .max(MAX_ID_LENGTH, ID_LENGTH_MESSAGE)
+    .regex(ID_PATTERN, ID_CHARACTERS_MESSAGE);
+
+const nonEmpty = () =>
+  z.string().trim().min(1, 'must not be empty');
+
+const envNames = () =>
+  z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the name of an environment variable'));
+
+const command = () =>
+  z.union([nonEmpty(), z.array(nonEmpty()).min(1, 'must name an executable')]);
+
+const agentSchema = () =>
   z
     .object({
-      kind: z.literal('beads').describe('A Beads (bd) export.'),
-      file: z.string().optional().describe('The export read; absent when the plan came from `bd export` itself.'),
-      epic: z.string().describe('The Beads epic.'),
-      writeBack,
-      cwd: z.string().optional().describe('Where `bd` runs for write-back.'),
-      skipped,
-      notes,
+      command: command().optional().describe('The agent executable and its leading arguments, instead of `claude`: a string or a list such as ["node", "sim.mjs"]. Default: claude.'),
+      model: z.string().optional().describe('The model the agent uses (passed as --model), e.g. sonnet or opus. Default: the agent\'s own.'),
+      permissionMode: z.enum(['acceptEdits', 'auto', 'bypassPermissions', 'default', 'manual', 'dontAsk', 'plan']).optional().describe('Claude Code permission mode for every session. Default: acceptEdits.'),
+      maxTurns: z.number().int().positive().optional().describe('Most agent turns in one session (--max-turns).'),
+      maxBudgetUsd: z.number().positive().optional().describe('Most US dollars one session may spend (--max-budget-usd).'),
+      allowedTools: z.array(z.string()).optional().describe('Extra --allowedTools rules, e.g. "Bash(npm test*)".'),
+      sessionTimeout: duration().optional().describe('Upper bound for one agent session, e.g. "2h". Default: 2h.'),
+      heartbeatTimeout: duration().optional().describe('A session whose worker sends no heartbeat for this long is resumed on another worker.'),
+      maxRetries: z.number().int().min(0).optional().describe('Retries of one session after a retryable failure (rate limit, overload, crash). Default: 4.'),
+      retryInterval: duration().optional().describe('First delay between session retries; doubles each time. Default: 5s.'),
+      env: envNames().optional().describe('Names of worker variables the sessions get besides the default environment (README, Environments), e.g. ["GH_TOKEN"].'),
+      onUsageLimit: z.enum(['wait', 'fail']).optional().describe("When the account's usage limit is hit: wait for its reset and resume the same session, or fail the item. Default: wait."),
     })
-    .strict(),
+    .strict();
+
+const budgetSchema = () =>
   z
     .object({
-      kind: z.literal('ccw').describe('A claude-code-workflow session.'),
-      sessionDir: z.string().describe('The session folder (.workflow/active/WFS-*).'),
-      writeBack,
-      skipped,
-      notes,
+      epicUsd: z.number().positive().optional().describe('Most US dollars the whole epic may spend; raise it with `overseer budget <epicId> --add <usd>`.'),
+      itemUsd: z.number().positive().optional().describe('Most US dollars one item may spend.'),
     })
-    .strict(),
-]);
+    .strict();
 
-export const planFileSchema = z
-  .object({
-    $schema: z.string().optional().describe('The JSON Schema of this file, for editors.'),
-    epicId: id.describe('The epic\'s id: its workflow is epic/<epicId>. Letters, digits, ".", "_" and "-".'),
-    title: nonEmpty.describe('One line: what the epic delivers.'),
-    repo: z
+const settingsSchema = () =>
+  z
+    .object({
+      maxParallel: z.number().int().min(1).optional().describe('How many items run at once. Default: 3.'),
+      maxAttempts: z.number().int().min(1).optional().describe('Implementation attempts per item; gate fixes and council rejections spend them. Default: 2.'),
+      questionTimeout: duration().optional().describe('How long an agent\'s question waits for a human answer, e.g. "5m". Default: 5m.'),
+      autoResume: z.boolean().optional().describe('When a question times out, resume the session on its own judgment (true) or keep waiting (false). Default: true.'),
+      approval: z.enum(['none', 'before-merge']).optional().describe('before-merge: a human approves each merge (`overseer approve`). Default: none.'),
+      gates: z.array(nonEmpty()).optional().describe('Shell commands run in the item\'s worktree before review, e.g. ["npm test"].'),
+      mergeGates: z.array(nonEmpty()).optional().describe('Shell commands run on the merge result before the target branch moves.'),
+      gateTimeout: duration().optional().describe('Upper bound for each gate command. Default: 10m.'),
+      review: z
+        .object({
+          enabled: z.boolean().optional().describe('The review council runs unless this is false. Default: true.'),
+          maxRounds: z.number().int().min(1).optional().describe('Implementer-reviewer exchanges before the tech lead decides. Default: 2.'),
+        })
+        .strict()
+        .optional()
+        .describe('The review council that checks each item before it merges.'),
+      agent: agentSchema().optional().describe('How the coding agent (Claude Code) runs.'),
+      validation: z
+        .object({
+          enabled: z.boolean().optional().describe('After every item is done, a product manager checks the integrated result and may add follow-up items. Default: false.'),
+          maxRounds: z.number().int().min(0).optional().describe('Most validation rounds. Default: 2.'),
+        })
+        .strict()
+        .optional()
+        .describe('Validation of the integrated result once every item is done.'),
+      phaseBarriers: z.boolean().optional().describe('Items of phase N start only when every item of earlier phases is done. Default: false.'),
+      mergeHoldRetry: duration().optional().describe('How long the merge queue waits before retrying a merge held by a dirty checkout of the target branch.'),
+      mergeBatch: z
+        .object({
+          max: z.number().int().min(1).max(100).optional().describe('Most requests the merge queue tests together (1 turns batches off). Default: 8.'),
+          wait: duration()
+            .optional()
+            .describe('With merge gates: how long a batch that is not full waits, from its first request, for more requests to join it. Default: 1s.'),
+        })
+        .strict()
+        .optional()
+        .describe('Merge batches: waiting requests are stacked, gated once on the top and bisected when red.'),
+      heartbeatTimeout: duration().optional().describe('A worker silent this long during git, gate or merge work is considered dead; the work moves to another.'),
+      env: envNames().optional().describe('Names of worker variables gates and sessions get besides the default environment (README, Environments), e.g. ["NPM_TOKEN"].'),
+      budget: budgetSchema().optional().describe('USD limits: when nothing remains, no session starts and the epic waits for a raise.'),
+      completion: z
+        .enum(['auto', 'ask'])
+        .describe('claude-code-workflow sessions: "auto" (default) archives the finished session; "ask" asks a human to "review" (a review session first) or "complete"')
+        .optional(),
+    })
+    .strict();
+
+const itemSchema = () =>
+  z
+    .object({
+      id: id().describe('The item\'s id, unique in the plan: letters, digits, ".", "_" and "-".'),
+      title: nonEmpty().describe('One line: what the item does.'),
+      description: z.string().optional().describe('What to build, for the agent.'),
+      acceptance: z.array(z.string()).optional().describe('Acceptance criteria the review council checks.'),
+      dependsOn: z.array(z.string()).optional().describe('Ids of the items that must be merged (or skipped) before this one starts.'),
+      role: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be a role name such as "backend-engineer"').optional().describe('The agent\'s role prompt: agents/<role>.md, or the repository\'s .claude/agents/<role>.md.'),
+      priority: z.number().int().min(0).optional().describe('0 is the highest; items without one sort after those with one.'),
+      estimate: duration()
+        .optional()
+        .describe('How long the item is expected to take, e.g. "45m": the ready item with the longest chain of estimated work after it starts first. Items without one count as the median estimate.'),
+      group: z.string().optional().describe('A label for display.'),
+      phase: z.number().int().min(0).optional().describe('The item\'s phase (with settings.phaseBarriers).'),
+      files: z.array(z.string()).optional().describe('Files the item is expected to touch (a hint for the agent).'),
+      context: z.array(z.string()).optional().describe('Extra instructions for the agent.'),
+      done: z.boolean().optional().describe('Already complete: never run, counts as satisfied for dependents.'),
+      crossEpicDependsOn: z
+        .array(z.string())
+        .optional()
+        .describe('Set by `overseer run a.yaml b.yaml`: items of other epics of the run this one waits for, as "<epicId>/<itemId>" (write them in dependsOn).'),
+      links: z
+        .array(z.object({ type: z.string().describe('The kind of link, e.g. related.'), target: z.string().describe('The linked id.') }))
+        .optional()
+        .describe('Links that order nothing, kept for display.'),
+    })
+    .strict();
+
+const skippedSchema = () =>
+  z
+    .object({ id: z.string().describe('The source item left out.'), reason: z.string().describe('Why it was left out.') })
+    .strict();
+
+const writeBack = () =>
+  z.boolean().describe('Write results back to the source as items progress.');
+  const skipped = () =>
+    z.array(skippedSchema()).optional().describe('Items of the source the plan leaves out, and why.');
+  const notes = () =>
+    z.array(z.string()).optional().describe('Things worth a word before the run.');
+
+const sourceSchema = () =>
+  z.union([
+    z
+      .object({ kind: z.literal('native').describe('A native YAML/JSON plan.'), file: z.string().optional().describe('The plan file.') })
+      .strict(),
+    z
       .object({
-        path: z.string().optional().describe('The repository, relative to this file. Default: --repo, then the current directory.'),
-        url: z
-          .string()
-          .min(1)
-          .optional()
-          .describe('A git remote (ssh://, https://, git://, file:// or a bare repository path) instead of a local path; workers keep their own clone.'),
-        targetBranch: z.string().min(1).optional().describe('The branch items merge into. Default: main.'),
+        kind: z.literal('beads').describe('A Beads (bd) export.'),
+        file: z.string().optional().describe('The export read; absent when the plan came from `bd export` itself.'),
+        epic: z.string().describe('The Beads epic.'),
+        writeBack: writeBack(),
+        cwd: z.string().optional().describe('Where `bd` runs for write-back.'),
+        skipped: skipped(),
+        notes: notes(),
       })
-      .strict()
-      .optional()
-      .describe('The git repository the epic runs on.'),
-    items: z.array(itemSchema).min(1, 'a plan needs at least one item').describe('The work items; each runs in its own worktree and merges on its own.'),
-    settings: settingsSchema.optional().describe('How the epic runs; every setting has a default (`overseer plan` prints them).'),
-    source: sourceSchema.optional().describe('Where the plan came from (set by importers; results are written back there).'),
-    program: z
-      .object({ programId: z.string().describe('The program id of the run (its workflow is program/<programId>).') })
-      .strict()
-      .optional()
-      .describe('Set by `overseer run a.yaml b.yaml`: the program (several epics) this epic runs in; it reports merges to program/<programId>.'),
-  })
-  .strict();
+      .strict(),
+    z
+      .object({
+        kind: z.literal('ccw').describe('A claude-code-workflow session.'),
+        sessionDir: z.string().describe('The session folder (.workflow/active/WFS-*).'),
+        writeBack: writeBack(),
+        skipped: skipped(),
+        notes: notes(),
+      })
+      .strict(),
+  ]);
 
-export type PlanFile = z.infer<typeof planFileSchema>;
+function buildPlanFileSchema() {
+  return z
+    .object({
+      $schema: z.string().optional().describe('The JSON Schema of this file, for editors.'),
+      epicId: id().describe('The epic\'s id: its workflow is epic/<epicId>. Letters, digits, ".", "_" and "-".'),
+      title: nonEmpty().describe('One line: what the epic delivers.'),
+      repo: z
+        .object({
+          path: z.string().optional().describe('The repository, relative to this file. Default: --repo, then the current directory.'),
+          url: z
+            .string()
+            .min(1)
+            .optional()
+            .describe('A git remote (ssh://, https://, git://, file:// or a bare repository path) instead of a local path; workers keep their own clone.'),
+          targetBranch: z.string().min(1).optional().describe('The branch items merge into. Default: main.'),
+        })
+        .strict()
+        .optional()
+        .describe('The git repository the epic runs on.'),
+      items: z.array(itemSchema()).min(1, 'a plan needs at least one item').describe('The work items; each runs in its own worktree and merges on its own.'),
+      settings: settingsSchema().optional().describe('How the epic runs; every setting has a default (`overseer plan` prints them).'),
+      source: sourceSchema().optional().describe('Where the plan came from (set by importers; results are written back there).'),
+      program: z
+        .object({ programId: z.string().describe('The program id of the run (its workflow is program/<programId>).') })
+        .strict()
+        .optional()
+        .describe('Set by `overseer run a.yaml b.yaml`: the program (several epics) this epic runs in; it reports merges to program/<programId>.'),
+    })
+    .strict();
+}
+
+/**
+ * Built on first use, not when the module loads: the workflow bundle carries this module (the epic checks
+ * follow-up items with it), and every new workflow evaluates the bundle's modules again — building the schema
+ * there cost each workflow about 15 ms, mostly of items that never use it.
+ */
+let built: ReturnType<typeof buildPlanFileSchema> | undefined;
+export const planFileSchema = (): ReturnType<typeof buildPlanFileSchema> => (built ??= buildPlanFileSchema());
+
+export type PlanFile = z.infer<ReturnType<typeof buildPlanFileSchema>>;
 
 /** Bad input: every problem found, each naming the file, the item and the field. Nothing may start. */
 export class PlanError extends Error {
@@ -226,7 +251,7 @@ function zodProblem(raw: unknown, issue: z.core.$ZodIssue, locate?: PlanLocator)
   const where = describePath(raw, issue.path);
   if (issue.code === 'unrecognized_keys') {
     const label = issue.path.includes('settings') ? 'unknown setting' : 'unknown field';
-    const known = knownKeysAt(planFileSchema, issue.path);
+    const known = knownKeysAt(planFileSchema(), issue.path);
     return issue.keys.map((k) => {
       const guess = didYouMean(k, known);
       return `${where}: ${label} "${k}"${guess ? `, did you mean "${guess}"?` : ''}${at(locate, issue.path, k)}`;
@@ -309,7 +334,7 @@ function planRepo(repo: PlanFile['repo'], opts: NormalizeOptions): EpicPlan['rep
 
 /** Validates a parsed plan document and returns the normalized `EpicPlan`, or throws `PlanError`. */
 export function normalizePlan(raw: unknown, opts: NormalizeOptions): EpicPlan {
-  const parsed = planFileSchema.safeParse(raw);
+  const parsed = planFileSchema().safeParse(raw);
   if (!parsed.success) throw new PlanError(opts.file, [...zodProblems(raw, parsed.error, opts.locate), ...rawDagProblems(raw, opts.locate)]);
   const p = parsed.data;
   const plan: EpicPlan = {
@@ -370,7 +395,7 @@ export function assertValidDag(plan: EpicPlan, file: string, locate?: PlanLocato
 /** The JSON Schema of native plan files (published as schema/epic-plan.schema.json). */
 export function planJsonSchema(): object {
   return {
-    ...z.toJSONSchema(planFileSchema, { io: 'input' }),
+    ...z.toJSONSchema(planFileSchema(), { io: 'input' }),
     title: 'Overseer epic plan',
     description: 'A native Overseer plan (YAML or JSON): an epic of work items with dependencies. See README "Plans".',
   };
