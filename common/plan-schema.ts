@@ -11,7 +11,7 @@ import { at, dagProblemPath, didYouMean, knownKeysAt, typeName, valueAt, wrongTy
 export type { PlanLocator } from './plan-problems';
 import { DURATION_PATTERN } from './durations';
 
-// Each part of the schema is built by a function, called once: see planFileSchema below.
+// Each part of the schema is built by a function; the whole is built once, on first use (planFileSchema below).
 const duration = () =>
   z
     .string()
