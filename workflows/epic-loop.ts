@@ -9,7 +9,7 @@ import { crossEpicHolds } from '../common/program';
 import { pushBudgets } from './epic-budget';
 import { startItem } from './epic-children';
 import { crossEpicReady, reportMerges } from './epic-program';
-import { continueAsNewNow } from './epic-continue-as-new';
+import { continueAsNewNow, epicHistoryFull } from './epic-continue-as-new';
 import { newBuildCurrent } from './versioning';
 import { recordItemStates } from './metrics';
 import { showEpicDetails } from './ui';
@@ -42,7 +42,7 @@ export async function dispatchUntilDone(ctx: EpicContext): Promise<void> {
     showEpicDetails(ctx);
     ctx.dirty = false;
     await condition(() => ctx.dirty);
-    if (workflowInfo().continueAsNewSuggested || newBuildCurrent()) await continueAsNewNow(ctx);
+    if (workflowInfo().continueAsNewSuggested || newBuildCurrent() || epicHistoryFull()) await continueAsNewNow(ctx);
   }
 }
 
