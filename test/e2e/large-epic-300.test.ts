@@ -25,6 +25,6 @@ describe('a 300-item epic', () => {
     assert.ok(r.largestHistory <= 10_000, `largest run has ${r.largestHistory} events`);
     assert.ok(r.epicRuns > 1, 'the epic continued as new');
     // It continues at its first wake past the limit, once its handlers are done: a pass adds a few dozen events.
-    assert.ok(r.largestByType.epicWorkflow <= EPIC_HISTORY_EVENTS + 300, `the epic's largest run has ${r.largestByType.epicWorkflow} events`);
+    assert.ok(r.largestByType.epicWorkflow <= EPIC_HISTORY_EVENTS + 500, `the epic's largest run has ${r.largestByType.epicWorkflow} events`);
   });
 });
