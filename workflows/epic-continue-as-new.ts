@@ -1,6 +1,7 @@
 /**
- * Continue-as-new, when Temporal suggests it (the history grows long) or a new build became current (it starts on it). The children report to the epic's
- * workflow id, so the next run hears them; it gets the statuses, runs and follow-ups, and the plan as given.
+ * Continue-as-new, when Temporal suggests it or the history passed EPIC_HISTORY_EVENTS (it grows long), or when a
+ * new build became current (it starts on it). The children report to the epic's workflow id, so the next run hears
+ * them; it gets the statuses, runs and follow-ups, and the plan as given.
  */
 import { allHandlersFinished, condition, patched, workflowInfo } from '@temporalio/workflow';
 import { hasBudget } from '../common/budget';
