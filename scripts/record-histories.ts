@@ -5,7 +5,8 @@
  * retry (right behind a cancel), skip, approval, validation rounds, continue-as-new (epic and item), an item that
  * reports its merge before cleaning up, items with background reports and local git steps, a batch gathered behind
  * a merge gate, a program of three
- * epics (one cancelled, what waits for it blocked), and an item that moves off a busy worker host.
+ * epics (one cancelled, what waits for it blocked), an item that moves off a busy worker host, and an epic long
+ * enough to continue as new at its own history limit (its runs alone).
  *
  *   npx tsx scripts/record-histories.ts [scenario ...]
  *
@@ -118,6 +119,8 @@ const scenarios: Record<string, Recorder> = {
 
 /** Scenarios whose epic and item histories are not kept: they record the merge queue's code paths only. */
 const QUEUE_ONLY = new Set(['merge-batches', 'batch-wait']);
+/** Scenarios of which only the epic's own runs are kept. */
+const EPIC_ONLY = new Set(['epic-history-limit']);
 const NO_REVIEW = { review: { enabled: false, maxRounds: 1 } };
 /** Dev-server flags per scenario (continue-as-new needs a low suggestion threshold to happen in a short run). */
 const SERVER_ARGS: Record<string, string[]> = { 'continue-as-new': ['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=30'] };
@@ -173,6 +176,12 @@ Object.assign(scenarios, {
       sh(plan.repo.path, 'commit', '-q', '-am', 'the user commits');
       await env.client.workflow.getHandle(queueId(plan.repo.path)).signal(recheckSignal);
     });
+  },
+  async 'epic-history-limit'(env) {
+    // Enough items (instant sessions) that the epic's history passes EPIC_HISTORY_EVENTS and it continues as new
+    // behind the 'epic-history-limit' patch. Only the epic's runs are kept (the items and queue are as in 'plain').
+    const plan = small('rec-limit', {}, Array.from({ length: 80 }, (_, k) => ({ id: `l${k + 1}` })), { ...NO_REVIEW, maxParallel: 8 });
+    return runEpic(env, plan);
   },
   async 'merged-before-cleanup'(env) {
     // The item reports `merged` before it cleans up; its dependent starts meanwhile.
@@ -243,6 +252,7 @@ async function save(env: TestWorkflowEnvironment, scenario: string, epicId: stri
   for await (const wf of env.client.workflow.list()) {
     if (!wf.workflowId.startsWith(`epic/${epicId}`) && !/^(merge-queue|program)\//.test(wf.workflowId)) continue;
     if (QUEUE_ONLY.has(scenario) && !wf.workflowId.startsWith('merge-queue/')) continue;
+    if (EPIC_ONLY.has(scenario) && wf.workflowId !== epicWorkflowId(epicId)) continue;
     const history = await env.client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
     const name = `${wf.workflowId.replace(/[^A-Za-z0-9._-]+/g, '_')}.${wf.runId.slice(0, 8)}.json`;
     // The agent's command, plan paths and stack traces name this checkout: kept relative to it.
