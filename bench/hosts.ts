@@ -16,6 +16,7 @@ import { item, smallPlan } from '../test/helpers/epics';
 import { startGitServer } from '../test/helpers/git-server';
 import { spawnWorker, type WorkerChild } from '../test/helpers/worker-child';
 import { flagOption, numberOption } from './args';
+import { cpuMeter } from './cpu';
 
 const n = numberOption('n', 24);
 const sessionMs = numberOption('session', 5000);
@@ -79,14 +80,16 @@ try {
     const plan = smallPlan(`hosts-${k}`, '', Array.from({ length: n }, (_, j) => item(`w${j + 1}`)), agent.command, { maxParallel: n, review: { enabled: false, maxRounds: 1 } });
     plan.repo = { path: '', url: server.url(names[k - 1]), targetBranch: 'main' };
     const t0 = performance.now();
+    const cpu = cpuMeter();
     const result: EpicResult = await env.client.workflow.execute('epicWorkflow', { workflowId: epicWorkflowId(plan.epicId), taskQueue: TASK_QUEUE, args: [plan] });
     const makespan = performance.now() - t0;
+    const cpuUse = cpu();
     const merged = result.items.filter((i) => i.state === 'merged').length;
     if (merged !== n) throw new Error(`${k} host(s): ${merged}/${n} merged`);
     makespans.push(makespan);
     if (flagOption('timeline')) await printTimeline(`hosts-${k}`, t0);
     const ideal = Math.ceil(n / (k * perHost)) * sessionMs;
-    console.log(`${k} host(s) x ${perHost} sessions: ${s(makespan)} (sessions alone, perfectly packed: ${s(ideal)})`);
+    console.log(`${k} host(s) x ${perHost} sessions: ${s(makespan)} (sessions alone, perfectly packed: ${s(ideal)}); ${cpuUse}`);
   }
   console.log(`hosts: ${n} items, ${s(sessionMs)} sessions, --max-sessions ${perHost}; makespans ${makespans.map(s).join(' / ')}; speedups ${makespans.map((m) => `${(makespans[0] / m).toFixed(2)}x`).join(' / ')} (goal: ${maxHosts} hosts at least 2.6x one)`);
 } finally {

@@ -15,6 +15,7 @@ import { makeRepo } from '../test/helpers/repo';
 import { fakeAgent } from '../test/helpers/agent';
 import { item, smallPlan } from '../test/helpers/epics';
 import { flagOption, numberOption, option } from './args';
+import { cpuMeter } from './cpu';
 import { type Event, itemLife, median, stepDurations } from './history-steps';
 import { criticalPathLengths, readyItems, type DagNode } from '../common/dag';
 
@@ -129,13 +130,15 @@ async function runSeed(seed: number): Promise<number> {
   const items = dagNodes(g, estimates).map((d) => item(d.id, d.dependsOn, d.estimate ? { estimate: d.estimate } : {}));
   const plan = smallPlan(`makespan-${seed}`, repo, items, fakeAgent(scenario).command, { maxParallel: P, review: { enabled: false, maxRounds: 1 } });
   const t0 = performance.now();
+  const cpu = cpuMeter();
   const result: EpicResult = await env.client.workflow.execute('epicWorkflow', { workflowId: epicWorkflowId(plan.epicId), taskQueue: TASK_QUEUE, args: [plan] });
   const makespan = performance.now() - t0;
+  const cpuUse = cpu();
   const merged = result.items.filter((i) => i.state === 'merged').length;
   if (merged !== n) throw new Error(`${merged}/${n} merged`);
   console.log(`seed ${seed}: ${n} items, sessions 3–9 s (${s(g.total)} in all), maxParallel ${P}, ${estimates ? 'estimates in the plan' : 'no estimates'}; critical path ${s(g.critical)}`);
   console.log(`  lower bound max(critical path, work/P) ${s(g.lower)}; ideal list schedule ${s(listSchedule(g))} (${(listSchedule(g) / g.lower).toFixed(2)}x); wave by wave ${s(waveSchedule(g))}`);
-  console.log(`  epic: ${s(makespan)} = ${(makespan / g.lower).toFixed(2)}x the lower bound, ${(makespan / waveSchedule(g)).toFixed(2)}x the waves`);
+  console.log(`  epic: ${s(makespan)} = ${(makespan / g.lower).toFixed(2)}x the lower bound, ${(makespan / waveSchedule(g)).toFixed(2)}x the waves; ${cpuUse}`);
   await printBreakdown(g, plan.epicId);
   return makespan / g.lower;
 }
