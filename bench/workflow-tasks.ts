@@ -41,7 +41,20 @@ function describeEvent(e: Event): string {
   const key = Object.keys(e).find((k) => k.endsWith('EventAttributes') && (e as Record<string, unknown>)[k]) ?? '?';
   const a = (e as Record<string, Record<string, unknown> | undefined>)[key];
   const name = localActivity(e)?.label ?? a?.signalName ?? (a?.activityType as { name?: string })?.name ?? a?.markerName ?? '';
-  return `${key.replace('EventAttributes', '')} ${name}`;
+  return `${key.replace('EventAttributes', '')} ${name}${stateOf(a?.input)}`;
+}
+
+/** The item state a signal carries (an item's report), as ` (merged)`; '' for anything else. */
+function stateOf(input: unknown): string {
+  const data = (input as { payloads?: { data?: Uint8Array | null }[] } | undefined)?.payloads?.[0]?.data;
+  if (!data) return '';
+  try {
+    const body = JSON.parse(Buffer.from(data).toString()) as { state?: unknown; status?: { state?: unknown } };
+    const state = body.state ?? body.status?.state;
+    return typeof state === 'string' ? ` (${state})` : '';
+  } catch {
+    return '';
+  }
 }
 
 const env = await startTestEnv();
