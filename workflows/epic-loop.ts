@@ -2,7 +2,7 @@
  * The dispatch loop: start every ready item (up to `maxParallel`), then wait for a change (an item's report or
  * outcome, a human's command), until every item is finished and none failed.
  */
-import { condition, workflowInfo } from '@temporalio/workflow';
+import { condition } from '@temporalio/workflow';
 import { epicBudgetSpent } from '../common/budget';
 import { blockingChanges, humanAttentionKey, itemsToStart, liveCount, progress, totalCost, waitingPhase } from '../common/epic-dispatch';
 import { crossEpicHolds } from '../common/program';
@@ -10,7 +10,7 @@ import { pushBudgets } from './epic-budget';
 import { startItem } from './epic-children';
 import { crossEpicReady, reportMerges } from './epic-program';
 import { continueAsNewNow, epicHistoryFull } from './epic-continue-as-new';
-import { newBuildCurrent } from './versioning';
+import { newRunDue } from './versioning';
 import { recordItemStates } from './metrics';
 import { showEpicDetails } from './ui';
 import { budgetHold, updateSearchAttributes, type EpicContext } from './epic-context';
@@ -42,7 +42,7 @@ export async function dispatchUntilDone(ctx: EpicContext): Promise<void> {
     showEpicDetails(ctx);
     ctx.dirty = false;
     await condition(() => ctx.dirty);
-    if (workflowInfo().continueAsNewSuggested || newBuildCurrent() || epicHistoryFull()) await continueAsNewNow(ctx);
+    if (newRunDue() || epicHistoryFull()) await continueAsNewNow(ctx);
   }
 }
 

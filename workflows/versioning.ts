@@ -14,6 +14,9 @@ export function pin(fn: (...args: never[]) => Promise<unknown>): void {
 /** True when the deployment's current build is no longer the one this run is pinned to. */
 export const newBuildCurrent = (): boolean => workflowInfo().targetWorkerDeploymentVersionChanged === true;
 
+/** A long-lived workflow's cue for a new run: Temporal suggests it (its history grows long), or a new build is current. */
+export const newRunDue = (): boolean => workflowInfo().continueAsNewSuggested || newBuildCurrent();
+
 /** Continue-as-new whose next run starts on the deployment's current build. */
 export function continueAsNewOnCurrentBuild<F extends Workflow>(...args: Parameters<F>): Promise<never> {
   return makeContinueAsNewFunc<F>({ initialVersioningBehavior: 'AUTO_UPGRADE' })(...args);

@@ -4,9 +4,9 @@
  * replies to requesters, which go out without waiting for delivery (the queue waits for them only before it ends or
  * continues-as-new).
  */
-import { condition, getExternalWorkflowHandle, log, workflowInfo } from '@temporalio/workflow';
+import { condition, getExternalWorkflowHandle, log } from '@temporalio/workflow';
 import { setHandler } from '../handlers';
-import { newBuildCurrent } from '../versioning';
+import { newRunDue } from '../versioning';
 import { recordMerge, recordQueueDepth } from '../metrics';
 import { enqueueSignal, mergeResultSignal, queueMergeResultQuery, queueStatusQuery, recheckSignal } from '../../common/api';
 import type { MergeOutcome, MergeQueueStatus, MergeRequest, MergeResult } from '../../common/merge';
@@ -130,7 +130,7 @@ export class QueueCore {
 
   shouldContinueAsNew(): boolean {
     const after = this.input.continueAsNewAfter;
-    return workflowInfo().continueAsNewSuggested || newBuildCurrent() || (after !== undefined && this.served > 0 && this.served >= after);
+    return newRunDue() || (after !== undefined && this.served > 0 && this.served >= after);
   }
 
   /** A final result for a waiting request: remembered, shown in `recent`, sent to its requester. */
