@@ -1,6 +1,6 @@
 /**
  * How busy the machine's CPUs were over a stretch of a bench (Linux's /proc/stat): a run that keeps every core busy
- * measures the machine, not the engine. Elsewhere nothing is measured and `busy()` says so.
+ * measures the machine, not the engine. Where there is no /proc/stat nothing is measured, and the meter says so.
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -13,7 +13,8 @@ interface Ticks {
 function ticks(): Ticks | undefined {
   try {
     const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
-    // cpu user nice system idle iowait irq softirq steal ...
+    // cpu user nice system idle iowait irq softirq steal ... (steal, time the hypervisor gave to others, was not
+    // ours to use: it counts as busy)
     const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
     return { busy: user + nice + system + irq + softirq + steal, all: user + nice + system + idle + iowait + irq + softirq + steal };
   } catch {
