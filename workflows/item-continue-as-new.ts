@@ -2,14 +2,18 @@
  * An item continues-as-new while its merge waits (a hold can last a weekend: the queue tells it every retry
  * interval), when Temporal suggests it. The next run picks up the same merge request where this one waited.
  */
-import { allHandlersFinished, condition, continueAsNew } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched } from '@temporalio/workflow';
 import { flushReports, type ItemContext } from './item-context';
 import type { ItemOutcome, ItemResume, WorkItemInput } from './item-types';
 
 
-export async function continueItemAsNew(ctx: ItemContext, requestId: string, shownHold: string | undefined): Promise<never> {
+/** Returns, staying in this run, when the queue's answer came meanwhile (since 'merge-result-before-new-run'). */
+export async function continueItemAsNew(ctx: ItemContext, requestId: string, shownHold: string | undefined): Promise<void> {
   await condition(allHandlersFinished);
   await flushReports(ctx);
+  // The answer can come while the reports go out; the next run would never hear it (the queue sends it once), and
+  // would wait 10 minutes to ask again.
+  if (ctx.mergeResults.has(requestId) && patched('merge-result-before-new-run')) return;
   const resume: ItemResume = {
     status: ctx.status,
     worktree: ctx.worktree,
