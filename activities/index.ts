@@ -12,6 +12,7 @@ import { measuredGates, measuredSession } from './metrics';
 import { DEFAULT_WORKDIR } from './hosts';
 import { findRemoteMergedItems, mergeRemoteStack } from './remote-merge';
 import type { StackInput } from '../common/merge';
+import { createEpicWatchActivities } from './epic-watch';
 
 /**
  * Keeps an activity heartbeating while it runs, so a worker that dies in the middle of git work is noticed within
@@ -49,6 +50,7 @@ function isLocalActivity(): boolean {
  */
 export function createCoreActivities(client: Client, workdir: string = DEFAULT_WORKDIR) {
   const queue = createQueueActivities(client);
+  const watch = createEpicWatchActivities(client);
   return {
     mergeRemoteStack: alive((input: StackInput) => mergeRemoteStack(workdir, input)),
     findRemoteMergedItems: alive((input: { url: string; targetBranch: string; epicId: string }) => findRemoteMergedItems(workdir, input)),
@@ -64,6 +66,7 @@ export function createCoreActivities(client: Client, workdir: string = DEFAULT_W
     runGates: measuredGates(alive(runCommands)),
     writeBack: alive(writeBack),
     enqueueMerge: alive(queue.enqueueMerge),
+    awaitEpicEnd: watch.awaitEpicEnd,
     councilPromptsCommit: alive(councilPromptsCommit),
     remoteCouncilPromptsCommit: alive((input: { url: string; targetBranch: string }) => remoteCouncilPromptsCommit(workdir, input)),
   };

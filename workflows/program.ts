@@ -4,14 +4,19 @@
  * dependency satisfaction: an epic reports each merged item (`epicItemMerged`), and every epic waiting for it
  * hears `externalDependencyMerged`; when an epic ends without completing, every epic waiting for it hears
  * `externalEpicEnded` and blocks what waited. It ends when every epic has ended; its result is each epic's phase.
+ * A long program continues as new (Temporal suggests it, or a new build is current; since 'program-continue-as-new'):
+ * the epics go on, and the next run, which no longer holds them as children, waits for each through an activity.
  */
 import {
+  allHandlersFinished,
   ChildWorkflowCancellationType,
   condition,
   getExternalWorkflowHandle,
   isCancellation,
   log,
   ParentClosePolicy,
+  patched,
+  proxyActivities,
   setHandler,
   startChild,
   WorkflowIdReusePolicy,
@@ -20,8 +25,10 @@ import { epicWorkflowId, TASK_QUEUE } from '../common/ids';
 import { crossKey, dependentEpics, epicItemMergedSignal, epicsWaitingOn, externalDependencyMergedSignal, externalEpicEndedSignal, programStatusQuery, type CrossEpicMerge, type ProgramInput, type ProgramStatus } from '../common/program';
 import { OverseerAwaitingHuman, OverseerEpic, OverseerState } from '../common/search-attributes';
 import type { EpicPhase, EpicResult } from '../common/status';
+import type { CoreActivities } from '../activities/index';
 import { describe } from './messages';
 import { epicWorkflow } from './epic';
+import { continueAsNewOnCurrentBuild, newRunDue } from './versioning';
 
 export interface ProgramResult {
   programId: string;
@@ -30,10 +37,24 @@ export interface ProgramResult {
 
 type Phase = ProgramStatus['epics'][number]['phase'];
 
-export async function programWorkflow(input: ProgramInput): Promise<ProgramResult> {
-  const phases: Record<string, Phase> = Object.fromEntries(input.epics.map((e) => [e.epicId, 'starting' as Phase]));
-  const merged: Record<string, CrossEpicMerge> = {};
-  const toRoute: CrossEpicMerge[] = [];
+/** What a program's next run takes over: each epic's phase, what merged, and merges not yet routed. */
+export interface ProgramCarry {
+  phases: Record<string, Phase>;
+  merged: Record<string, CrossEpicMerge>;
+  toRoute: CrossEpicMerge[];
+}
+
+/** An epic's end, awaited by a later run (the epic is not its child): heartbeating, as long as an epic may run. */
+const { awaitEpicEnd } = proxyActivities<CoreActivities>({
+  startToCloseTimeout: '365d',
+  heartbeatTimeout: '1m',
+  retry: { initialInterval: '1s', maximumInterval: '30s' },
+});
+
+export async function programWorkflow(input: ProgramInput, carry?: ProgramCarry): Promise<ProgramResult> {
+  const phases: Record<string, Phase> = carry?.phases ?? Object.fromEntries(input.epics.map((e) => [e.epicId, 'starting' as Phase]));
+  const merged: Record<string, CrossEpicMerge> = carry?.merged ?? {};
+  const toRoute: CrossEpicMerge[] = [...(carry?.toRoute ?? [])];
   setHandler(epicItemMergedSignal, (m) => {
     if (typeof m?.epicId !== 'string' || typeof m.itemId !== 'string') return;
     merged[crossKey(m.epicId, m.itemId)] = m;
@@ -44,13 +65,27 @@ export async function programWorkflow(input: ProgramInput): Promise<ProgramResul
     epics: input.epics.map((e) => ({ epicId: e.epicId, workflowId: epicWorkflowId(e.epicId), phase: phases[e.epicId] })),
     merged,
   }));
-  const ended = input.epics.map((plan) => runEpic(plan, phases).then(() => tellEnded(input, plan.epicId, phases[plan.epicId])));
+  let telling = 0; // epics' ends being told to the epics that wait for them
+  const ended = input.epics.map(async (plan) => {
+    if (carry && phases[plan.epicId] !== 'running') return; // ended (and told) in an earlier run
+    await (carry ? watchEpic(plan.epicId, phases) : runEpic(plan, phases));
+    telling++;
+    await tellEnded(input, plan.epicId, phases[plan.epicId]).finally(() => telling--);
+  });
   let allEnded = false;
   void Promise.all(ended).finally(() => (allEnded = true));
   await condition(() => input.epics.every((e) => phases[e.epicId] !== 'starting'));
+  let stayed = false; // a history from before the patch, replayed: that run did not continue as new
   while (!allEnded || toRoute.length) {
-    await condition(() => toRoute.length > 0 || allEnded);
+    await condition(() => toRoute.length > 0 || allEnded || (!stayed && newRunDue()));
     await route(input, toRoute.splice(0));
+    if (allEnded || stayed || !newRunDue()) continue;
+    if (!patched('program-continue-as-new')) {
+      stayed = true;
+      continue;
+    }
+    await condition(() => telling === 0 && allHandlersFinished());
+    return continueAsNewOnCurrentBuild<typeof programWorkflow>(input, { phases, merged, toRoute });
   }
   return { programId: input.programId, epics: input.epics.map((e) => ({ epicId: e.epicId, phase: (phases[e.epicId] as EpicPhase) ?? 'lost' })) };
 }
@@ -78,6 +113,17 @@ async function runEpic(plan: ProgramInput['epics'][number], phases: Record<strin
   } catch (err) {
     log.warn(`epic ${plan.epicId} ended without a result: ${describe(err)}`);
     phases[plan.epicId] = isCancellation(err) ? 'cancelled' : 'failed';
+  }
+}
+
+/** An epic started by an earlier run of the program: its end, awaited by an activity. */
+async function watchEpic(epicId: string, phases: Record<string, Phase>): Promise<void> {
+  try {
+    const end = await awaitEpicEnd({ epicId });
+    phases[epicId] = end === 'lost' ? undefined : end;
+  } catch (err) {
+    log.warn(`epic ${epicId} could not be followed: ${describe(err)}`);
+    phases[epicId] = isCancellation(err) ? 'cancelled' : 'failed';
   }
 }
 
