@@ -5,8 +5,9 @@
  * retry (right behind a cancel), skip, approval, validation rounds, continue-as-new (epic and item), an item that
  * reports its merge before cleaning up, items with background reports and local git steps, a batch gathered behind
  * a merge gate, a program of three
- * epics (one cancelled, what waits for it blocked), an item that moves off a busy worker host, and an epic long
- * enough to continue as new at its own history limit (its runs alone).
+ * epics (one cancelled, what waits for it blocked), an item that moves off a busy worker host, an epic long
+ * enough to continue as new at its own history limit (its runs alone), and a program that continues as new (its
+ * runs alone).
  *
  *   npx tsx scripts/record-histories.ts [scenario ...]
  *
@@ -121,9 +122,14 @@ const scenarios: Record<string, Recorder> = {
 const QUEUE_ONLY = new Set(['merge-batches', 'batch-wait']);
 /** Scenarios of which only the epic's own runs are kept. */
 const EPIC_ONLY = new Set(['epic-history-limit']);
+/** Scenarios of which only the program's runs are kept. */
+const PROGRAM_ONLY = new Set(['program-continue-as-new']);
 const NO_REVIEW = { review: { enabled: false, maxRounds: 1 } };
 /** Dev-server flags per scenario (continue-as-new needs a low suggestion threshold to happen in a short run). */
-const SERVER_ARGS: Record<string, string[]> = { 'continue-as-new': ['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=30'] };
+const SERVER_ARGS: Record<string, string[]> = {
+  'continue-as-new': ['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=30'],
+  'program-continue-as-new': ['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=20'],
+};
 
 async function runCount(env: TestWorkflowEnvironment, workflowId: string): Promise<number> {
   let n = 0;
@@ -242,6 +248,20 @@ Object.assign(scenarios, {
     await programResult(env, 'rec');
     return 'rec-';
   },
+  async 'program-continue-as-new'(env) {
+    // The seed's example as a program on a server that suggests continue-as-new early: the program's later runs
+    // wait for their epics through an activity. Only the program's runs are kept.
+    const repo = makeRepo('rec-pcan');
+    const agent = fakeAgent({ defaults: { '*': { delayMs: 200 } } });
+    const specs = [
+      { epicId: 'rec-papi', repo, items: [{ id: 'p1' }, { id: 'p2', dependsOn: ['p1'] }] },
+      { epicId: 'rec-pweb', repo, items: [{ id: 'q1', dependsOn: ['rec-papi/p2'] }, { id: 'q2' }] },
+    ];
+    const run = await overseer(env, 'run', ...writePlans(specs, agent.command), '--program', 'rec-pcan');
+    if (run.code !== 0) throw new Error(run.stderr);
+    await programResult(env, 'rec-pcan');
+    return 'rec-p';
+  },
 } satisfies Record<string, Recorder>);
 
 async function save(env: TestWorkflowEnvironment, scenario: string, epicId: string): Promise<number> {
@@ -253,6 +273,7 @@ async function save(env: TestWorkflowEnvironment, scenario: string, epicId: stri
     if (!wf.workflowId.startsWith(`epic/${epicId}`) && !/^(merge-queue|program)\//.test(wf.workflowId)) continue;
     if (QUEUE_ONLY.has(scenario) && !wf.workflowId.startsWith('merge-queue/')) continue;
     if (EPIC_ONLY.has(scenario) && wf.workflowId !== epicWorkflowId(epicId)) continue;
+    if (PROGRAM_ONLY.has(scenario) && !wf.workflowId.startsWith('program/')) continue;
     const history = await env.client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
     const name = `${wf.workflowId.replace(/[^A-Za-z0-9._-]+/g, '_')}.${wf.runId.slice(0, 8)}.json`;
     // The agent's command, plan paths and stack traces name this checkout: kept relative to it.
