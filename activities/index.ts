@@ -66,7 +66,7 @@ export function createCoreActivities(client: Client, workdir: string = DEFAULT_W
     runGates: measuredGates(alive(runCommands)),
     writeBack: alive(writeBack),
     enqueueMerge: alive(queue.enqueueMerge),
-    awaitEpicEnd: watch.awaitEpicEnd,
+    awaitEpicEnd: alive(watch.awaitEpicEnd),
     councilPromptsCommit: alive(councilPromptsCommit),
     remoteCouncilPromptsCommit: alive((input: { url: string; targetBranch: string }) => remoteCouncilPromptsCommit(workdir, input)),
   };
