@@ -118,12 +118,13 @@ const scenarios: Record<string, Recorder> = {
   },
 };
 
-/** Scenarios whose epic and item histories are not kept: they record the merge queue's code paths only. */
-const QUEUE_ONLY = new Set(['merge-batches', 'batch-wait']);
-/** Scenarios of which only the epic's own runs are kept. */
-const EPIC_ONLY = new Set(['epic-history-limit']);
-/** Scenarios of which only the program's runs are kept. */
-const PROGRAM_ONLY = new Set(['program-continue-as-new']);
+/** Scenarios that keep only some of their workflows' histories: the merge queue's, the epic's or the program's runs. */
+const KEEP_ONLY: Record<string, (workflowId: string, epicId: string) => boolean> = {
+  'merge-batches': (id) => id.startsWith('merge-queue/'),
+  'batch-wait': (id) => id.startsWith('merge-queue/'),
+  'epic-history-limit': (id, epicId) => id === epicWorkflowId(epicId),
+  'program-continue-as-new': (id) => id.startsWith('program/'),
+};
 const NO_REVIEW = { review: { enabled: false, maxRounds: 1 } };
 /** Dev-server flags per scenario (continue-as-new needs a low suggestion threshold to happen in a short run). */
 const SERVER_ARGS: Record<string, string[]> = {
@@ -271,9 +272,7 @@ async function save(env: TestWorkflowEnvironment, scenario: string, epicId: stri
   let n = 0;
   for await (const wf of env.client.workflow.list()) {
     if (!wf.workflowId.startsWith(`epic/${epicId}`) && !/^(merge-queue|program)\//.test(wf.workflowId)) continue;
-    if (QUEUE_ONLY.has(scenario) && !wf.workflowId.startsWith('merge-queue/')) continue;
-    if (EPIC_ONLY.has(scenario) && wf.workflowId !== epicWorkflowId(epicId)) continue;
-    if (PROGRAM_ONLY.has(scenario) && !wf.workflowId.startsWith('program/')) continue;
+    if (KEEP_ONLY[scenario] && !KEEP_ONLY[scenario](wf.workflowId, epicId)) continue;
     const history = await env.client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
     const name = `${wf.workflowId.replace(/[^A-Za-z0-9._-]+/g, '_')}.${wf.runId.slice(0, 8)}.json`;
     // The agent's command, plan paths and stack traces name this checkout: kept relative to it.
