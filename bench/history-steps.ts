@@ -12,11 +12,18 @@ export const ms = (e: Event) => Number(e.eventTime!.seconds) * 1000 + Math.round
 const tsMs = (t: { seconds: number; nanos: number }) => t.seconds * 1000 + Math.round(t.nanos / 1e6);
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
+type Payloads = { payloads?: { data?: Uint8Array | null }[] | null } | null | undefined;
+/** The first payload of an event's input, result or details, as JSON (undefined when there is none). */
+export function firstPayload<T = unknown>(p: Payloads): T | undefined {
+  const data = p?.payloads?.[0]?.data;
+  return data ? (JSON.parse(Buffer.from(data).toString()) as T) : undefined;
+}
+
 /** A local activity's type and times, from its marker (the SDK's `core_local_activity` marker data). */
 export function localActivity(e: Event): Step | undefined {
   const m = e.markerRecordedEventAttributes;
   if (m?.markerName !== 'core_local_activity') return undefined;
-  const data = JSON.parse(Buffer.from(m.details!.data!.payloads![0].data!).toString());
+  const data = firstPayload<{ activity_type: string; original_schedule_time: { seconds: number; nanos: number }; complete_time: { seconds: number; nanos: number } }>(m.details!.data)!;
   return { label: `${data.activity_type} (local)`, start: tsMs(data.original_schedule_time), end: tsMs(data.complete_time) };
 }
 

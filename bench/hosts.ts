@@ -17,6 +17,7 @@ import { startGitServer } from '../test/helpers/git-server';
 import { spawnWorker, type WorkerChild } from '../test/helpers/worker-child';
 import { flagOption, numberOption } from './args';
 import { cpuMeter } from './cpu';
+import { firstPayload } from './history-steps';
 
 const n = numberOption('n', 24);
 const sessionMs = numberOption('session', 5000);
@@ -25,7 +26,6 @@ const maxHosts = numberOption('hosts', 3);
 
 type Events = NonNullable<Awaited<ReturnType<ReturnType<typeof env.client.workflow.getHandle>['fetchHistory']>>['events']>;
 const secs = (e: Events[number]) => Number(e.eventTime!.seconds) + (e.eventTime!.nanos ?? 0) / 1e9;
-const payload = (p: { payloads?: { data?: Uint8Array | null }[] | null } | null | undefined) => JSON.parse(Buffer.from(p!.payloads![0].data!).toString());
 
 /**
  * When each item's activities started, then each host's sessions: the session itself from its result (activity end
@@ -45,8 +45,8 @@ async function printTimeline(epicId: string, t0: number): Promise<void> {
       if (e.activityTaskStartedEventAttributes) marks.push(`${sched.get(Number(e.activityTaskStartedEventAttributes.scheduledEventId))}@${at(secs(e))}`);
       const done = e.activityTaskCompletedEventAttributes;
       const name = done && sched.get(Number(done.scheduledEventId));
-      if (name === 'claimHost' || name === 'claimFreeHost') host = payload(done!.result).host;
-      if (name === 'runAgent') byHost.set(host, [...(byHost.get(host) ?? []), [secs(e) - payload(done!.result).durationMs / 1000, secs(e)]]);
+      if (name === 'claimHost' || name === 'claimFreeHost') host = firstPayload<{ host: string }>(done!.result)!.host;
+      if (name === 'runAgent') byHost.set(host, [...(byHost.get(host) ?? []), [secs(e) - firstPayload<{ durationMs: number }>(done!.result)!.durationMs / 1000, secs(e)]]);
     }
     console.log(`w${j} on ${host}: ${marks.join(' ')} end@${at(secs(events.at(-1)!))}`);
   }

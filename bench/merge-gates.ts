@@ -19,6 +19,7 @@ import { startTestEnv, startWorkers } from '../test/helpers/temporal';
 import { makeRepo, merges, sh, tempDir } from '../test/helpers/repo';
 import { enqueue, makeBranch, mergeRequest, queueId } from '../test/helpers/merge-queue';
 import { flagOption, numberOption } from './args';
+import { firstPayload, ms } from './history-steps';
 
 const n = numberOption('n', 20);
 const gateSeconds = numberOption('gate-seconds', 2);
@@ -73,19 +74,18 @@ async function run(env: Awaited<ReturnType<typeof startTestEnv>>, dir: string, l
 /** The queue's mergeStack activities from its history: start, duration, requests stacked, publish or probe. */
 async function printTimeline(handle: ReturnType<typeof env.client.workflow.getHandle>, t0: number) {
   const events = (await handle.fetchHistory()).events ?? [];
-  const at = (e: (typeof events)[number]) => Number(e.eventTime!.seconds) * 1000 + Math.round((e.eventTime!.nanos ?? 0) / 1e6);
   const first = events.find((e) => e.workflowExecutionSignaledEventAttributes);
-  const zero = first ? at(first) : t0;
+  const zero = first ? ms(first) : t0;
   const open = new Map<string, { start: number; items: string[]; publish: boolean }>();
   for (const e of events) {
     const s = e.activityTaskScheduledEventAttributes;
     if (s?.activityType?.name === 'mergeStack') {
-      const input = JSON.parse(Buffer.from(s.input!.payloads![0].data!).toString()) as { requests: { itemId: string }[]; publish?: boolean };
-      open.set(String(e.eventId), { start: at(e), items: input.requests.map((r) => r.itemId), publish: input.publish !== false });
+      const input = firstPayload<{ requests: { itemId: string }[]; publish?: boolean }>(s.input)!;
+      open.set(String(e.eventId), { start: ms(e), items: input.requests.map((r) => r.itemId), publish: input.publish !== false });
     }
     const done = e.activityTaskCompletedEventAttributes;
     const a = done && open.get(String(done.scheduledEventId));
-    if (a) console.log(`  ${((a.start - zero) / 1000).toFixed(2).padStart(6)} s +${((at(e) - a.start) / 1000).toFixed(2)} s  ${a.publish ? 'batch' : 'probe'} of ${a.items.length}: ${a.items.join(' ')}`);
+    if (a) console.log(`  ${((a.start - zero) / 1000).toFixed(2).padStart(6)} s +${((ms(e) - a.start) / 1000).toFixed(2)} s  ${a.publish ? 'batch' : 'probe'} of ${a.items.length}: ${a.items.join(' ')}`);
   }
 }
 

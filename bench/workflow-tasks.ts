@@ -13,7 +13,7 @@ import { makeRepo, sh } from '../test/helpers/repo';
 import { fakeAgent } from '../test/helpers/agent';
 import { item, smallPlan } from '../test/helpers/epics';
 import { flagOption, numberOption } from './args';
-import { type Event, localActivity, ms } from './history-steps';
+import { type Event, firstPayload, localActivity, ms } from './history-steps';
 import { installRuntime } from '../workers/telemetry';
 import { freePort } from '../test/helpers/dev-server';
 
@@ -46,11 +46,9 @@ function describeEvent(e: Event): string {
 
 /** The item state a signal carries (an item's report), as ` (merged)`; '' for anything else. */
 function stateOf(input: unknown): string {
-  const data = (input as { payloads?: { data?: Uint8Array | null }[] } | undefined)?.payloads?.[0]?.data;
-  if (!data) return '';
   try {
-    const body = JSON.parse(Buffer.from(data).toString()) as { state?: unknown; status?: { state?: unknown } };
-    const state = body.state ?? body.status?.state;
+    const body = firstPayload<{ state?: unknown; status?: { state?: unknown } }>(input as Parameters<typeof firstPayload>[0]);
+    const state = body?.state ?? body?.status?.state;
     return typeof state === 'string' ? ` (${state})` : '';
   } catch {
     return '';
