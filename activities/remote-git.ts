@@ -10,6 +10,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { repoKey } from '../common/ids';
 import { git, GitCommandError } from './git-repo';
+import { sharedNextRun, sharedWhileRunning } from './shared-runs';
 
 /** A remote's name in a host's folders: its URL as a key (with or without `.git`). */
 export const remoteKey = (url: string) => repoKey(url.replace(/\.git$/, ''));
@@ -19,26 +20,41 @@ export function cacheClonePath(workdir: string, url: string): string {
   return path.join(workdir, 'cache', `${remoteKey(url)}.git`);
 }
 
-/** Clones `url` once (into a temporary folder, then renamed: concurrent callers never see half a clone) and fetches. */
+/**
+ * Clones `url` once (into a temporary folder, then renamed: concurrent callers never see half a clone) and fetches.
+ * Items that prepare together on a host share one clone and their fetches (below) rather than each making its own.
+ */
 export async function ensureCacheClone(workdir: string, url: string): Promise<string> {
   const dir = cacheClonePath(workdir, url);
-  if (!existsSync(dir)) {
-    await mkdir(path.dirname(dir), { recursive: true });
-    const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
-    await git(path.dirname(dir)).raw(['clone', '--quiet', '--bare', '--', url, tmp]);
-    // A bare clone has no remote-tracking refs by default; fetch into refs/remotes/origin like a normal clone.
-    await git(tmp).raw(['config', 'remote.origin.fetch', '+refs/heads/*:refs/remotes/origin/*']);
-    await rename(tmp, dir).catch(async (err: NodeJS.ErrnoException) => {
-      await rm(tmp, { recursive: true, force: true });
-      if (!existsSync(dir)) throw err;
-    });
-  }
+  if (!existsSync(dir)) await oneClone(dir, () => cloneInto(dir, url));
   await fetchRemote(dir);
   return dir;
 }
 
-export async function fetchRemote(clone: string): Promise<void> {
-  await git(clone).raw(['fetch', '--quiet', '--prune', 'origin', '+refs/heads/*:refs/remotes/origin/*']);
+async function cloneInto(dir: string, url: string): Promise<void> {
+  if (existsSync(dir)) return;
+  await mkdir(path.dirname(dir), { recursive: true });
+  const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
+  await git(path.dirname(dir)).raw(['clone', '--quiet', '--bare', '--', url, tmp]);
+  // A bare clone has no remote-tracking refs by default; fetch into refs/remotes/origin like a normal clone.
+  await git(tmp).raw(['config', 'remote.origin.fetch', '+refs/heads/*:refs/remotes/origin/*']);
+  await rename(tmp, dir).catch(async (err: NodeJS.ErrnoException) => {
+    await rm(tmp, { recursive: true, force: true });
+    if (!existsSync(dir)) throw err;
+  });
+}
+
+const oneClone = sharedWhileRunning<string>();
+const nextFetch = sharedNextRun<string>();
+
+/**
+ * Fetches every branch of the remote into the clone. A call while a fetch of the same clone runs shares the next
+ * one (activities/shared-runs.ts): each caller sees the remote as it was when it asked, or newer.
+ */
+export function fetchRemote(clone: string): Promise<void> {
+  return nextFetch(clone, async () => {
+    await git(clone).raw(['fetch', '--quiet', '--prune', 'origin', '+refs/heads/*:refs/remotes/origin/*']);
+  });
 }
 
 /** The remote's branch tips, asked of the remote itself (never of a remote-tracking ref that may be stale). */
