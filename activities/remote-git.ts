@@ -32,7 +32,7 @@ export async function ensureCacheClone(workdir: string, url: string): Promise<st
 }
 
 async function cloneInto(dir: string, url: string): Promise<void> {
-  if (existsSync(dir)) return;
+  if (existsSync(dir)) return; // made by a clone that ended between the caller's look and this one
   await mkdir(path.dirname(dir), { recursive: true });
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
   await git(path.dirname(dir)).raw(['clone', '--quiet', '--bare', '--', url, tmp]);

@@ -19,6 +19,7 @@ export function sharedWhileRunning<K>(): (key: K, run: () => Promise<void>) => P
 /**
  * Per key, one `run` at a time, and every caller gets a run that started after it asked: a call while one runs
  * shares the next, which starts when that one ends (the running one may have read its input before the call).
+ * Every caller of a key asks for the same work (the next run is the `run` of whoever asked for it first).
  */
 export function sharedNextRun<K>(): (key: K, run: () => Promise<void>) => Promise<void> {
   const underWay = new Map<K, { running: Promise<void>; next?: Promise<void> }>();
