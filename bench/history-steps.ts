@@ -1,5 +1,6 @@
 /** Reading an item's steps back from its history, for the benches that time them (item-overhead, makespan). */
 import type { temporal } from '@temporalio/proto';
+import { firstPayload } from '../test/helpers/history';
 
 export type Event = temporal.api.history.v1.IHistoryEvent;
 export interface Step {
@@ -11,13 +12,6 @@ export interface Step {
 export const ms = (e: Event) => Number(e.eventTime!.seconds) * 1000 + Math.round((e.eventTime!.nanos ?? 0) / 1e6);
 const tsMs = (t: { seconds: number; nanos: number }) => t.seconds * 1000 + Math.round(t.nanos / 1e6);
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-
-type Payloads = { payloads?: { data?: Uint8Array | null }[] | null } | null | undefined;
-/** The first payload of an event's input, result or details, as JSON (undefined when there is none). */
-export function firstPayload<T = unknown>(p: Payloads): T | undefined {
-  const data = p?.payloads?.[0]?.data;
-  return data ? (JSON.parse(Buffer.from(data).toString()) as T) : undefined;
-}
 
 /** A local activity's type and times, from its marker (the SDK's `core_local_activity` marker data). */
 export function localActivity(e: Event): Step | undefined {

@@ -17,7 +17,7 @@ import { startGitServer } from '../test/helpers/git-server';
 import { spawnWorker, type WorkerChild } from '../test/helpers/worker-child';
 import { flagOption, numberOption } from './args';
 import { cpuMeter } from './cpu';
-import { firstPayload } from './history-steps';
+import { firstPayload } from '../test/helpers/history';
 
 const n = numberOption('n', 24);
 const sessionMs = numberOption('session', 5000);

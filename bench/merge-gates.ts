@@ -19,7 +19,8 @@ import { startTestEnv, startWorkers } from '../test/helpers/temporal';
 import { makeRepo, merges, sh, tempDir } from '../test/helpers/repo';
 import { enqueue, makeBranch, mergeRequest, queueId } from '../test/helpers/merge-queue';
 import { flagOption, numberOption } from './args';
-import { firstPayload, ms } from './history-steps';
+import { ms } from './history-steps';
+import { firstPayload } from '../test/helpers/history';
 
 const n = numberOption('n', 20);
 const gateSeconds = numberOption('gate-seconds', 2);

@@ -13,7 +13,8 @@ import { makeRepo, sh } from '../test/helpers/repo';
 import { fakeAgent } from '../test/helpers/agent';
 import { item, smallPlan } from '../test/helpers/epics';
 import { flagOption, numberOption } from './args';
-import { type Event, firstPayload, localActivity, ms } from './history-steps';
+import { type Event, localActivity, ms } from './history-steps';
+import { firstPayload } from '../test/helpers/history';
 import { installRuntime } from '../workers/telemetry';
 import { freePort } from '../test/helpers/dev-server';
 

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { programWorkflowId } from '../../common/program';
 import { useTemporal } from '../helpers/temporal';
+import { firstPayload } from '../helpers/history';
 import { makeRepo, merges } from '../helpers/repo';
 import { fakeAgent } from '../helpers/agent';
 import { overseer } from '../helpers/epics';
@@ -26,7 +27,7 @@ async function programRuns(programId: string): Promise<{ runId: string; routed: 
     for (const e of history.events ?? []) {
       const a = e.signalExternalWorkflowExecutionInitiatedEventAttributes;
       if (a?.signalName !== 'externalDependencyMerged') continue;
-      const m = JSON.parse(Buffer.from(a.input!.payloads![0].data!).toString()) as { epicId: string; itemId: string };
+      const m = firstPayload<{ epicId: string; itemId: string }>(a.input)!;
       routed.push(`${m.epicId}/${m.itemId}`);
     }
     runs.push({ runId: wf.runId, routed, status: wf.status.name, start: wf.startTime.getTime() });

@@ -11,6 +11,7 @@ import { withDefaultSettings, type EpicPlan, type WorkItem } from '../../common/
 import type { EpicStatus, ItemStatus } from '../../common/status';
 import { findTemporalCli } from '../../workers/temporal-cli';
 import { withAgent, type TestSettings } from './plans';
+import { allPayloads } from './history';
 
 const OVERSEER_BIN = fileURLToPath(new URL('../../bin/overseer.js', import.meta.url));
 
@@ -109,8 +110,7 @@ export async function signalsIn(env: TestWorkflowEnvironment, workflowId: string
   for (const e of history.events ?? []) {
     const a = e.workflowExecutionSignaledEventAttributes;
     if (!a) continue;
-    const input = (a.input?.payloads ?? []).map((p) => JSON.parse(Buffer.from(p.data ?? new Uint8Array()).toString('utf8')) as unknown);
-    out.push({ name: a.signalName ?? '', input });
+    out.push({ name: a.signalName ?? '', input: allPayloads(a.input) });
   }
   return out;
 }

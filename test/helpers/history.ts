@@ -1,6 +1,7 @@
-/** What a workflow's history says about the messages it was sent. */
+/** What a workflow's history says: the messages it was sent, and the JSON payloads its events carry. */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import proto from '@temporalio/proto';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 
 const { WorkflowTaskFailedCause } = proto.temporal.api.enums.v1;
 
@@ -15,4 +16,19 @@ export async function failedTasks(env: TestWorkflowEnvironment, workflowId: stri
     .map((e) => e.workflowTaskFailedEventAttributes)
     .filter((a) => a && a.cause !== WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND)
     .map((a) => a?.failure?.message ?? '?');
+}
+
+type Payloads = { payloads?: unknown[] | null } | null | undefined;
+/** One payload as the SDK's default converter reads it (JSON, or null for a payload without data). */
+const decode = <T>(payload: unknown): T => defaultPayloadConverter.fromPayload<T>(payload as Payload);
+
+/** Every payload of an event's input, result or details. */
+export function allPayloads(p: Payloads): unknown[] {
+  return (p?.payloads ?? []).map((x) => decode(x));
+}
+
+/** The first payload of an event's input, result or details (undefined when there is none). */
+export function firstPayload<T = unknown>(p: Payloads): T | undefined {
+  const first = p?.payloads?.[0];
+  return first ? decode<T>(first) : undefined;
 }
