@@ -17,9 +17,12 @@ export type EpicEnd = EpicPhase | 'lost';
 export function createEpicWatchActivities(client: Client) {
   return {
     async awaitEpicEnd(input: { epicId: string }): Promise<EpicEnd> {
+      const ctx = Context.current();
       try {
-        const result = client.workflow.getHandle(epicWorkflowId(input.epicId)).result() as Promise<EpicResult>;
-        return (await Promise.race([result, Context.current().cancelled])).phase;
+        // The long poll for the result stops with the activity (else a later run's watch would leave one behind).
+        const handle = client.workflow.getHandle(epicWorkflowId(input.epicId));
+        const result = client.withAbortSignal(ctx.cancellationSignal, () => handle.result() as Promise<EpicResult>);
+        return (await Promise.race([result, ctx.cancelled])).phase;
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) return 'lost';
         if (err instanceof WorkflowFailedError) return err.cause instanceof CancelledFailure ? 'cancelled' : 'failed';
