@@ -19,6 +19,9 @@ import { installRuntime } from '../workers/telemetry';
 import { freePort } from '../test/helpers/dev-server';
 
 const n = numberOption('n', 6);
+const timeline = flagOption('timeline');
+// The timeline follows the hand-off from o2 to o3.
+if (timeline && n < 3) throw new Error(`--timeline follows items o2 and o3: give --n 3 or more (got ${n})`);
 const metricsPort = await freePort();
 // The worker's own Runtime with its metrics endpoint, before the test helpers' quiet one (which then stands aside).
 installRuntime({ quiet: true, metricsPort, metricsHost: '127.0.0.1' });
@@ -67,7 +70,7 @@ try {
   console.log(`${n}-item chain, instant simulated agent, review off`);
   console.log('workflow task execution (started → completed):\n' + means(text, 'temporal_workflow_task_execution_latency_milliseconds').join('\n'));
   console.log('workflow task schedule → start:\n' + means(text, 'temporal_workflow_task_schedule_to_start_latency_milliseconds').join('\n'));
-  if (flagOption('timeline')) {
+  if (timeline) {
     const all: { t: number; who: string; what: string }[] = [];
     const add = async (who: string, id: string) => {
       for (const e of (await env.client.workflow.getHandle(id).fetchHistory()).events ?? []) all.push({ t: ms(e), who, what: describeEvent(e) });
