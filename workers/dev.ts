@@ -10,6 +10,7 @@ import { installRuntime } from './telemetry';
 import { startTracing } from './tracing';
 import { SEARCH_ATTRIBUTES } from '../common/search-attributes';
 import { devServerExecutable, findTemporalCli, INSTALL_HINT } from './temporal-cli';
+import { devServerArgs } from './dev-server-config';
 import { createWorkers } from './worker';
 import { defaultBuildId } from './versioning';
 import type { RunnerOptions } from '../activities/agent/runner';
@@ -59,6 +60,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
         dbFilename: path.resolve(opts.db),
         namespace: opts.namespace ?? 'default',
         searchAttributes: SEARCH_ATTRIBUTES,
+        extraArgs: devServerArgs(path.resolve(opts.db)),
         log: { format: 'pretty', level: 'error' },
       },
     });

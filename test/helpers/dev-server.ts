@@ -7,6 +7,7 @@ import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { findTemporalCli, INSTALL_HINT } from '../../workers/temporal-cli';
+import { devServerArgs } from '../../workers/dev-server-config';
 import { SEARCH_ATTRIBUTE_FLAGS } from '../../common/search-attributes';
 
 export async function freePort(): Promise<number> {
@@ -26,12 +27,13 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function startServerProcess(port: number, db: string, extraArgs: string[] = []): Promise<ServerProcess> {
+/** `dynamicConfig`: Overseer's own (workers/dev-server-config.ts) unless a test stands in for another server's. */
+export async function startServerProcess(port: number, db: string, extraArgs: string[] = [], dynamicConfig: string[] = devServerArgs(db)): Promise<ServerProcess> {
   const cli = findTemporalCli();
   if (cli.kind !== 'path') throw new Error(INSTALL_HINT);
   const args = ['server', 'start-dev', '--port', String(port), '--db-filename', db, '--headless', '--log-level', 'error', '--ip', '127.0.0.1'];
   for (const sa of SEARCH_ATTRIBUTE_FLAGS) args.push('--search-attribute', sa);
-  const proc = spawn(cli.path, [...args, ...extraArgs], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn(cli.path, [...args, ...dynamicConfig, ...extraArgs], { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<void>((resolve) => proc.on('exit', () => resolve()));

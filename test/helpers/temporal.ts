@@ -4,6 +4,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { createWorkers, type WorkerOptions } from '../../workers/worker';
 import { devServerExecutable, findTemporalCli } from '../../workers/temporal-cli';
+import { devServerArgs } from '../../workers/dev-server-config';
 import { SEARCH_ATTRIBUTES } from '../../common/search-attributes';
 import type { RunnerOptions } from '../../activities/agent/runner';
 
@@ -27,7 +28,7 @@ export async function startTestEnv(extraArgs: string[] = [], ip?: string): Promi
     server: {
       executable: devServerExecutable(findTemporalCli()),
       searchAttributes: SEARCH_ATTRIBUTES,
-      extraArgs,
+      extraArgs: [...devServerArgs(), ...extraArgs],
       ...(ip && { ip }),
     },
   });
