@@ -24,9 +24,10 @@ export function sharedWhileRunning<K>(): (key: K, run: () => Promise<void>) => P
 export function sharedNextRun<K>(): (key: K, run: () => Promise<void>) => Promise<void> {
   const underWay = new Map<K, { running: Promise<void>; next?: Promise<void> }>();
   const start = (key: K, run: () => Promise<void>): Promise<void> => {
-    const entry = { running: run() };
+    const entry: { running: Promise<void>; next?: Promise<void> } = { running: run() };
     underWay.set(key, entry);
-    const done = () => void (underWay.get(key) === entry && underWay.delete(key));
+    // With a next run asked for, the entry stays until that run replaces it: a caller in between shares it.
+    const done = () => void (underWay.get(key) === entry && !entry.next && underWay.delete(key));
     entry.running.then(done, done);
     return entry.running;
   };

@@ -50,6 +50,19 @@ describe('shared runs', () => {
     assert.equal(r.started.length, 3, 'nothing running: a new run at once');
   });
 
+  it('a caller in the moment between the running one and the next shares the next, starting no third', async () => {
+    const share = sharedNextRun<string>();
+    const r = runs();
+    share('fetch', r.run);
+    share('fetch', r.run); // waits for the next run
+    r.finish[0]();
+    for (let k = 0; k < 6; k++) {
+      await Promise.resolve(); // each microtask after the first run ended, until the next has started
+      share('fetch', r.run);
+    }
+    assert.equal(r.started.length, 2, 'one run at a time: the first, then the next');
+  });
+
   it('passes a failed run to the callers that shared it, and runs again for the next', async () => {
     const share = sharedNextRun<string>();
     let n = 0;
