@@ -16,6 +16,7 @@ import { startTestEnv } from '../helpers/temporal';
 import { makeRepo } from '../helpers/repo';
 import { fakeAgent } from '../helpers/agent';
 import { item, overseer, smallPlan, temporal, waitFor, waitForItem } from '../helpers/epics';
+import { decodePayload } from '../helpers/history';
 
 const BIN = fileURLToPath(new URL('../../bin/overseer.js', import.meta.url));
 let env: TestWorkflowEnvironment;
@@ -97,10 +98,7 @@ describe('Web UI data and metrics', () => {
     const itemDesc = await temporal(env, 'workflow', 'describe', '--workflow-id', itemWorkflowId('ui', 'slow'), '--output', 'json');
     assert.match(itemDesc.stdout, /slow: Item slow/);
     const history = await env.client.workflow.getHandle(itemWorkflowId('ui', 'ask')).fetchHistory();
-    const summaries = (history.events ?? [])
-      .map((e) => e.userMetadata?.summary?.data)
-      .filter((d): d is Uint8Array => Boolean(d))
-      .map((d) => JSON.parse(Buffer.from(d).toString('utf8')) as string);
+    const summaries = (history.events ?? []).flatMap((e) => (e.userMetadata?.summary?.data ? [decodePayload<string>(e.userMetadata.summary)] : []));
     assert.ok(summaries.includes('implement ask'), `summaries: ${summaries.join(' / ')}`);
     assert.ok(summaries.some((s: string) => s.startsWith(`question ${question.pendingQuestion!.questionId} of ask`)), `summaries: ${summaries.join(' / ')}`);
 

@@ -20,15 +20,15 @@ export async function failedTasks(env: TestWorkflowEnvironment, workflowId: stri
 
 type Payloads = { payloads?: unknown[] | null } | null | undefined;
 /** One payload as the SDK's default converter reads it (JSON, or null for a payload without data). */
-const decode = <T>(payload: unknown): T => defaultPayloadConverter.fromPayload<T>(payload as Payload);
+export const decodePayload = <T>(payload: unknown): T => defaultPayloadConverter.fromPayload<T>(payload as Payload);
 
 /** Every payload of an event's input, result or details. */
 export function allPayloads(p: Payloads): unknown[] {
-  return (p?.payloads ?? []).map((x) => decode(x));
+  return (p?.payloads ?? []).map((x) => decodePayload(x));
 }
 
 /** The first payload of an event's input, result or details (undefined when there is none). */
 export function firstPayload<T = unknown>(p: Payloads): T | undefined {
   const first = p?.payloads?.[0];
-  return first ? decode<T>(first) : undefined;
+  return first ? decodePayload<T>(first) : undefined;
 }
