@@ -18,14 +18,15 @@ import { spawnWorker, type WorkerChild } from '../test/helpers/worker-child';
 import { flagOption, numberOption } from './args';
 import { cpuMeter } from './cpu';
 import { firstPayload } from '../test/helpers/history';
+import { ms, type Event } from './history-steps';
 
 const n = numberOption('n', 24);
 const sessionMs = numberOption('session', 5000);
 const perHost = numberOption('sessions', 2);
 const maxHosts = numberOption('hosts', 3);
 
-type Events = NonNullable<Awaited<ReturnType<ReturnType<typeof env.client.workflow.getHandle>['fetchHistory']>>['events']>;
-const secs = (e: Events[number]) => Number(e.eventTime!.seconds) + (e.eventTime!.nanos ?? 0) / 1e9;
+/** An event's time in seconds (history-steps.ts reads it in milliseconds). */
+const secs = (e: Event) => ms(e) / 1000;
 
 /**
  * When each item's activities started, then each host's sessions: the session itself from its result (activity end
