@@ -6,7 +6,7 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
@@ -92,8 +92,10 @@ describe('dev server partitions', () => {
   it('a database in memory, or marked, gets one partition', () => {
     assert.deepEqual(devServerArgs(), partitionArgs(1, 1));
     const db = path.join(tempDir('partitions-marked'), 'temporal.db');
-    devServerArgs(db);
-    rmSync(db, { force: true });
-    assert.deepEqual(devServerArgs(db), partitionArgs(1, 1), 'marked, with no database yet');
+    assert.deepEqual(devServerArgs(db), partitionArgs(1, 1), 'a new database');
+    writeFileSync(db, ''); // the server made it
+    assert.deepEqual(devServerArgs(db), partitionArgs(1, 1), 'the database it marked');
+    rmSync(onePartitionMarker(db));
+    assert.deepEqual(devServerArgs(db), partitionArgs(4, 1), 'the same database unmarked');
   });
 });
