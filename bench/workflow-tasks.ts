@@ -14,6 +14,7 @@ import { fakeAgent } from '../test/helpers/agent';
 import { item, smallPlan } from '../test/helpers/epics';
 import { flagOption, numberOption } from './args';
 import { type Event, localActivity, ms } from './history-steps';
+import { samples } from '../test/helpers/prometheus';
 import { firstPayload } from '../test/helpers/history';
 import { installRuntime } from '../workers/telemetry';
 import { freePort } from '../test/helpers/dev-server';
@@ -29,13 +30,11 @@ installRuntime({ quiet: true, metricsPort, metricsHost: '127.0.0.1' });
 /** `name{labels} value` lines of one histogram's _sum and _count, as mean ms per label set. */
 function means(text: string, histogram: string): string[] {
   const series = new Map<string, { sum?: number; count?: number }>();
-  for (const line of text.split('\n')) {
-    const m = line.match(new RegExp(`^${histogram}_(sum|count)\\{([^}]*)\\} (\\S+)`));
-    if (!m) continue;
-    const labels = m[2].split(',').filter((l) => /^(workflow_type|task_queue)=/.test(l)).join(', ');
-    const s = series.get(labels) ?? {};
-    s[m[1] as 'sum' | 'count'] = Number(m[3]);
-    series.set(labels, s);
+  for (const part of ['sum', 'count'] as const) {
+    for (const { labels, value } of samples(text, `${histogram}_${part}`)) {
+      const key = ['task_queue', 'workflow_type'].filter((k) => k in labels).map((k) => `${k}="${labels[k]}"`).join(', ');
+      series.set(key, { ...series.get(key), [part]: value });
+    }
   }
   return [...series].map(([labels, s]) => `  ${((s.sum ?? 0) / (s.count || 1)).toFixed(1).padStart(6)} ms mean over ${s.count} tasks  ${labels}`);
 }

@@ -14,6 +14,7 @@ import proto from '@temporalio/proto';
 import { devServerArgs, onePartitionMarker, partitionArgs } from '../../workers/dev-server-config';
 import { tempDir } from '../helpers/repo';
 import { freePort, startServerProcess, type ServerProcess } from '../helpers/dev-server';
+import { metricSum } from '../helpers/prometheus';
 
 const servers: ServerProcess[] = [];
 after(async () => {
@@ -58,11 +59,7 @@ async function polledWorkflows(address: string, queue: string, polls: number, po
 
 /** The dev server's `forwarded` counters (a task or a poll sent from one partition of a queue to another), summed. */
 async function forwards(metricsPort: number): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-  return text
-    .split('\n')
-    .filter((l) => l.startsWith('forwarded{') && l.includes('namespace="default"'))
-    .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+  return metricSum(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text(), 'forwarded', { namespace: 'default' });
 }
 
 describe('dev server partitions', () => {

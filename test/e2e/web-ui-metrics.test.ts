@@ -17,6 +17,7 @@ import { makeRepo } from '../helpers/repo';
 import { fakeAgent } from '../helpers/agent';
 import { item, overseer, smallPlan, temporal, waitFor, waitForItem } from '../helpers/epics';
 import { decodePayload } from '../helpers/history';
+import { metricSum } from '../helpers/prometheus';
 
 const BIN = fileURLToPath(new URL('../../bin/overseer.js', import.meta.url));
 let env: TestWorkflowEnvironment;
@@ -43,16 +44,6 @@ after(async () => {
 async function scrape(): Promise<string> {
   return (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
 }
-/** The value of a metric line matching every label given (the sum over the rest). */
-function metric(text: string, name: string, labels: Record<string, string> = {}): number {
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(name) || !/[\s{]/.test(line[name.length] ?? '')) continue;
-    if (!Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) continue;
-    sum += Number(line.trim().split(/\s+/).pop());
-  }
-  return sum;
-}
 
 describe('Web UI data and metrics', () => {
   it('current details, summaries, handler descriptions, and metrics that move', async () => {
@@ -69,7 +60,7 @@ describe('Web UI data and metrics', () => {
     // During the run: sessions running and items by state.
     const during = await waitFor('metrics of a running session', async () => {
       const text = await scrape().catch(() => '');
-      return metric(text, 'overseer_sessions_running') >= 1 && metric(text, 'overseer_items', { epic: 'ui', state: 'running' }) >= 1 ? text : undefined;
+      return metricSum(text, 'overseer_sessions_running') >= 1 && metricSum(text, 'overseer_items', { epic: 'ui', state: 'running' }) >= 1 ? text : undefined;
     }, 60_000);
     assert.match(during, /temporal_/); // the SDK's own metrics on the same endpoint
 
@@ -110,12 +101,12 @@ describe('Web UI data and metrics', () => {
     await env.client.workflow.getHandle(epicWorkflowId('ui')).result();
     const end = await waitFor('metrics after the run', async () => {
       const text = await scrape();
-      return metric(text, 'overseer_items', { epic: 'ui', state: 'merged' }) === 2 ? text : undefined;
+      return metricSum(text, 'overseer_items', { epic: 'ui', state: 'merged' }) === 2 ? text : undefined;
     });
-    assert.equal(metric(end, 'overseer_sessions_running'), 0);
+    assert.equal(metricSum(end, 'overseer_sessions_running'), 0);
     const ours = end.split('\n').filter((l) => l.startsWith('overseer_') && !l.includes('_bucket')).join('\n');
-    assert.ok(metric(end, 'overseer_session_duration_ms_count') >= 2, `session durations recorded:\n${ours}`);
-    assert.ok(metric(end, 'overseer_merge_duration_ms_count') >= 2, `merge durations recorded:\n${ours}`);
-    assert.ok(metric(end, 'overseer_gate_duration_ms_count') >= 1, `gate durations recorded:\n${ours}`);
+    assert.ok(metricSum(end, 'overseer_session_duration_ms_count') >= 2, `session durations recorded:\n${ours}`);
+    assert.ok(metricSum(end, 'overseer_merge_duration_ms_count') >= 2, `merge durations recorded:\n${ours}`);
+    assert.ok(metricSum(end, 'overseer_gate_duration_ms_count') >= 1, `gate durations recorded:\n${ours}`);
   });
 });
