@@ -2,9 +2,9 @@
  * The dynamic configuration of the dev servers Overseer starts (`overseer dev`, and the tests' and benches'): one
  * partition per task queue. Overseer's queues carry a few tasks a second; the server's default of four partitions
  * is for thousands. With four, and a worker's handful of pollers, a task or a poll that lands on a partition where
- * nobody waits is forwarded to the root partition first: about 40 ms more for an item's start, its activities and
- * its merge (bench/item-overhead.ts), and a claim waiting for a host is forwarded again and again (dozens of
- * forwards a second in bench/hosts.ts, the dev server's `forwarded` metric).
+ * nobody waits is forwarded to the root partition first, and a claim waiting for a host is forwarded again and
+ * again (dozens of forwards a second in bench/hosts.ts, by the dev server's `forwarded` metric). On a busy machine
+ * that cost an item 0.1-0.2 s in bench/item-overhead.ts; on an idle one no difference was measured.
  *
  * A database an earlier Overseer made may hold tasks in the other three partitions. Such a database keeps reading
  * all four while new tasks go to one: Temporal's way to shrink a queue (fewer write partitions first, fewer read
