@@ -29,9 +29,8 @@ export function partitionArgs(read: number, write: number): string[] {
  * database is marked as made with one partition (before the server creates it).
  */
 export function devServerArgs(db?: string): string[] {
-  if (!db) return partitionArgs(1, 1);
-  const marker = onePartitionMarker(db);
-  if (existsSync(db) && !existsSync(marker)) return partitionArgs(EARLIER_PARTITIONS, 1);
-  if (!existsSync(marker)) writeFileSync(marker, 'This Temporal dev server database was made with one partition per task queue (workers/dev-server-config.ts).\n');
+  if (!db || existsSync(onePartitionMarker(db))) return partitionArgs(1, 1);
+  if (existsSync(db)) return partitionArgs(EARLIER_PARTITIONS, 1);
+  writeFileSync(onePartitionMarker(db), 'This Temporal dev server database was made with one partition per task queue (workers/dev-server-config.ts).\n');
   return partitionArgs(1, 1);
 }
