@@ -22,9 +22,10 @@ export function sharedWhileRunning<K>(): (key: K, run: () => Promise<void>) => P
  * Every caller of a key asks for the same work (the next run is the `run` of whoever asked for it first).
  */
 export function sharedNextRun<K>(): (key: K, run: () => Promise<void>) => Promise<void> {
-  const underWay = new Map<K, { running: Promise<void>; next?: Promise<void> }>();
+  type Entry = { running: Promise<void>; next?: Promise<void> };
+  const underWay = new Map<K, Entry>();
   const start = (key: K, run: () => Promise<void>): Promise<void> => {
-    const entry: { running: Promise<void>; next?: Promise<void> } = { running: run() };
+    const entry: Entry = { running: run() };
     underWay.set(key, entry);
     // With a next run asked for, the entry stays until that run replaces it: a caller in between shares it.
     const done = () => void (underWay.get(key) === entry && !entry.next && underWay.delete(key));
