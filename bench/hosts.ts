@@ -4,8 +4,9 @@
  * workdir (like `overseer worker --host h<k> --workdir <dir> --max-sessions 2`), the remote a `git daemon`.
  * Prints the makespans and the speedups over one host (goal: 3 hosts at least 2.6x faster than one).
  *
- *   npx tsx bench/hosts.ts [--n 24] [--session 5000] [--sessions 2] [--hosts 3] [--timeline]
- * (--timeline: when each item's activities started, per round)
+ *   npx tsx bench/hosts.ts [--n 24] [--session 5000] [--sessions 2] [--hosts 3] [--timeline] [--cpu-prof <dir>]
+ * (--timeline: when each item's activities started, per round; --cpu-prof: each host's worker writes a CPU profile
+ * of its main thread and of its workflow thread into <dir> when it stops)
  */
 import { epicWorkflowId, TASK_QUEUE } from '../common/ids';
 import type { EpicResult } from '../common/status';
@@ -15,7 +16,7 @@ import { fakeAgent } from '../test/helpers/agent';
 import { item, smallPlan } from '../test/helpers/epics';
 import { startGitServer } from '../test/helpers/git-server';
 import { spawnWorker, type WorkerChild } from '../test/helpers/worker-child';
-import { flagOption, numberOption } from './args';
+import { flagOption, numberOption, option } from './args';
 import { cpuMeter } from './cpu';
 import { firstPayload } from '../test/helpers/history';
 import { ms, type Event } from './history-steps';
@@ -24,6 +25,7 @@ const n = numberOption('n', 24);
 const sessionMs = numberOption('session', 5000);
 const perHost = numberOption('sessions', 2);
 const maxHosts = numberOption('hosts', 3);
+const profileDir = option('cpu-prof', '');
 
 /** An event's time in seconds (history-steps.ts reads it in milliseconds). */
 const secs = (e: Event) => ms(e) / 1000;
@@ -75,7 +77,7 @@ const makespans: number[] = [];
 try {
   for (let k = 1; k <= maxHosts; k++) {
     // One more host for this round (the earlier ones keep serving).
-    const host = spawnWorker(env.address, { OVERSEER_HOST: `bench-h${k}`, OVERSEER_WORKDIR: tempDir(`fleet-bench-h${k}`), OVERSEER_MAX_SESSIONS: String(perHost), OVERSEER_CLAUDE_CONFIG_DIR: `${agent.configDir}-h${k}` });
+    const host = spawnWorker(env.address, { OVERSEER_HOST: `bench-h${k}`, OVERSEER_WORKDIR: tempDir(`fleet-bench-h${k}`), OVERSEER_MAX_SESSIONS: String(perHost), OVERSEER_CLAUDE_CONFIG_DIR: `${agent.configDir}-h${k}` }, [], profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []);
     hosts.push(host);
     await host.ready;
     const plan = smallPlan(`hosts-${k}`, '', Array.from({ length: n }, (_, j) => item(`w${j + 1}`)), agent.command, { maxParallel: n, review: { enabled: false, maxRounds: 1 } });

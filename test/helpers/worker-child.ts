@@ -12,9 +12,12 @@ export interface WorkerChild {
   output: () => string;
 }
 
-/** `launcher`: a command the worker runs under, e.g. `['ip', 'netns', 'exec', '<ns>']` (a host of its own). */
-export function spawnWorker(address: string, env: Record<string, string> = {}, launcher: string[] = []): WorkerChild {
-  const argv = [...launcher, process.execPath, '--import', 'tsx', ENTRY];
+/**
+ * `launcher`: a command the worker runs under, e.g. `['ip', 'netns', 'exec', '<ns>']` (a host of its own);
+ * `nodeArgs`: node's own flags for the worker (a bench's `--cpu-prof`).
+ */
+export function spawnWorker(address: string, env: Record<string, string> = {}, launcher: string[] = [], nodeArgs: string[] = []): WorkerChild {
+  const argv = [...launcher, process.execPath, ...nodeArgs, '--import', 'tsx', ENTRY];
   const proc = spawn(argv[0], argv.slice(1), {
     env: { ...process.env, TEMPORAL_ADDRESS: address, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
