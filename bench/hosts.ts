@@ -26,6 +26,7 @@ const sessionMs = numberOption('session', 5000);
 const perHost = numberOption('sessions', 2);
 const maxHosts = numberOption('hosts', 3);
 const profileDir = option('cpu-prof', '');
+if (flagOption('cpu-prof') && (!profileDir || profileDir.startsWith('--'))) throw new Error('--cpu-prof needs a directory: --cpu-prof <dir>');
 
 /** An event's time in seconds (history-steps.ts reads it in milliseconds). */
 const secs = (e: Event) => ms(e) / 1000;
