@@ -35,7 +35,12 @@ function add(map: Map<string, number>, key: string, us: number): void {
 }
 
 function summarize(file: string): void {
-  const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  let p: Profile;
+  try {
+    p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  } catch (err) {
+    throw new Error(`${file}: not a CPU profile (${(err as Error).message})`);
+  }
   const frames = new Map(p.nodes.map((n) => [n.id, n.callFrame]));
   const byPlace = new Map<string, number>();
   const byFunction = new Map<string, number>();
