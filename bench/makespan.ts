@@ -96,8 +96,10 @@ function waveSchedule(g: Dag): number {
   return t;
 }
 
-/** Where each item's slot time goes besides its simulated session, and how long a ready item waits for its start. */
-/** `t0`, `t1`: the epic's start and result, as wall-clock milliseconds (the histories' clock). */
+/**
+ * Where each item's slot time goes besides its simulated session, and how long a ready item waits for its start.
+ * `t0`, `t1`: the epic's start and result, as wall-clock milliseconds (the histories' clock).
+ */
 async function printBreakdown(g: Dag, epicId: string, t0: number, t1: number): Promise<void> {
   const { ids, deps, dur, idx } = g;
   const lives: ReturnType<typeof itemLife>[] = [];
