@@ -7,7 +7,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { numberOption } from './args';
+import { numberOption, positionals } from './args';
 
 interface CallFrame { functionName: string; url: string; lineNumber: number }
 interface Profile { nodes: { id: number; callFrame: CallFrame }[]; samples: number[]; timeDeltas: number[] }
@@ -61,7 +61,7 @@ function summarize(file: string): void {
   for (const [k, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${ms(us)}  ${k}`);
 }
 
-const args = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--top');
+const args = positionals(['top']);
 if (!args.length) throw new Error('usage: npx tsx bench/cpu-profile.ts <dir or .cpuprofile files...> [--top 12]');
 const files = args.flatMap((a) => (statSync(a).isDirectory() ? readdirSync(a).filter((f) => f.endsWith('.cpuprofile')).sort().map((f) => path.join(a, f)) : [a]));
 for (const f of files) summarize(f);

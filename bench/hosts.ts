@@ -16,7 +16,7 @@ import { fakeAgent } from '../test/helpers/agent';
 import { item, smallPlan } from '../test/helpers/epics';
 import { startGitServer } from '../test/helpers/git-server';
 import { spawnWorker, type WorkerChild } from '../test/helpers/worker-child';
-import { flagOption, numberOption, option } from './args';
+import { flagOption, numberOption, requiredValue } from './args';
 import { cpuMeter } from './cpu';
 import { firstPayload } from '../test/helpers/history';
 import { ms, type Event } from './history-steps';
@@ -25,8 +25,7 @@ const n = numberOption('n', 24);
 const sessionMs = numberOption('session', 5000);
 const perHost = numberOption('sessions', 2);
 const maxHosts = numberOption('hosts', 3);
-const profileDir = option('cpu-prof', '');
-if (flagOption('cpu-prof') && (!profileDir || profileDir.startsWith('--'))) throw new Error('--cpu-prof needs a directory: --cpu-prof <dir>');
+const profileDir = requiredValue('cpu-prof', 'dir');
 
 /** An event's time in seconds (history-steps.ts reads it in milliseconds). */
 const secs = (e: Event) => ms(e) / 1000;
