@@ -50,20 +50,30 @@ export async function prepareRemoteWorktree(workdir: string, input: RemoteWorktr
   // it checked out: items are on their own branches).
   const remoteTarget = await tip(clone, `refs/remotes/origin/${input.targetBranch}`);
   if (remoteTarget) await git(clone).raw(['update-ref', `refs/heads/${input.targetBranch}`, remoteTarget]);
-  if (existsSync(path.join(worktreePath, '.git'))) {
+  const there = existsSync(worktreePath);
+  if (there && existsSync(path.join(worktreePath, '.git'))) {
     const head = await git(worktreePath).raw(['rev-parse', 'HEAD']);
     // The local worktree holds everything pushed (it pushed it), unless another host moved the branch on since.
     if (!pushed || (await isAncestor(clone, pushed, head))) return { clone, worktreePath, branch, baseCommit: head, fromPushedBranch: Boolean(pushed) };
   }
+  if (!pushed && !remoteTarget) throw new Error(`branch "${input.targetBranch}" does not exist on ${input.url}`);
+  const base = pushed ?? remoteTarget!;
+  const add = () => git(clone).raw(['worktree', 'add', '--quiet', '-B', branch, worktreePath, base]);
+  // Nothing there (the usual case): added at once. Else, or when git still has it registered (a folder removed
+  // without git), whatever is left goes first.
+  if (there || !(await add().then(() => true, () => false))) {
+    await clearWorktree(clone, worktreePath);
+    await add();
+  }
+  return { clone, worktreePath, branch, baseCommit: base, fromPushedBranch: Boolean(pushed) };
+}
+
+/** An item's worktree folder gone, and git's record of it. */
+async function clearWorktree(clone: string, worktreePath: string): Promise<void> {
   await git(clone).raw(['worktree', 'remove', '--force', worktreePath]).catch(() => undefined);
   await rm(worktreePath, { recursive: true, force: true });
   await git(clone).raw(['worktree', 'prune']);
   await mkdir(path.dirname(worktreePath), { recursive: true });
-  const target = await tip(clone, `refs/remotes/origin/${input.targetBranch}`);
-  if (!pushed && !target) throw new Error(`branch "${input.targetBranch}" does not exist on ${input.url}`);
-  const base = pushed ?? target!;
-  await git(clone).raw(['worktree', 'add', '--quiet', '-B', branch, worktreePath, base]);
-  return { clone, worktreePath, branch, baseCommit: base, fromPushedBranch: Boolean(pushed) };
 }
 
 async function isAncestor(clone: string, sha: string, of: string): Promise<boolean> {
@@ -101,10 +111,12 @@ export async function commitAndPush(input: { worktreePath: string; clone: string
 export async function removeRemoteWorktree(workdir: string, input: RemoteWorktreeInput): Promise<void> {
   const clone = cacheClonePath(workdir, input.url);
   const worktreePath = remoteWorktreePath(workdir, input.url, input.epicId, input.itemId);
-  if (existsSync(clone)) await git(clone).raw(['worktree', 'remove', '--force', worktreePath]).catch(() => undefined);
-  await rm(worktreePath, { recursive: true, force: true });
-  if (!existsSync(clone)) return;
-  await git(clone).raw(['worktree', 'prune']);
-  const branch = itemBranch(input.epicId, input.itemId);
-  if (await tip(clone, `refs/heads/${branch}`)) await git(clone).raw(['branch', '-D', branch]).catch(() => undefined);
+  if (!existsSync(clone)) return void (await rm(worktreePath, { recursive: true, force: true }));
+  const removed = await git(clone).raw(['worktree', 'remove', '--force', worktreePath]).then(() => true, () => false);
+  if (!removed) {
+    await rm(worktreePath, { recursive: true, force: true });
+    await git(clone).raw(['worktree', 'prune']);
+  }
+  // Absent already (a retry, or never made): nothing to delete.
+  await git(clone).raw(['branch', '-D', itemBranch(input.epicId, input.itemId)]).catch(() => undefined);
 }

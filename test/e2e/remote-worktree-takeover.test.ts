@@ -4,9 +4,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { commitAndPush, prepareRemoteWorktree } from '../../activities/remote-worktrees';
+import { commitAndPush, prepareRemoteWorktree, removeRemoteWorktree } from '../../activities/remote-worktrees';
 import { remoteHeads } from '../../activities/remote-git';
 import { sh, tempDir } from '../helpers/repo';
 import { startGitServer, type GitServer } from '../helpers/git-server';
@@ -43,6 +43,21 @@ describe('an item moves to another host', () => {
     assert.equal(again.baseCommit, third.commit);
     assert.equal((await remoteHeads(b.clone)).get('overseer/e/i1'), third.commit);
     assert.deepEqual(sh(server.dir('project'), 'log', '--format=%s', 'overseer/e/i1').split('\n').slice(0, 2), ['work 3', 'work 1']);
+  });
+
+  it('a worktree folder removed behind git\'s back is made again; removing it twice is harmless', async () => {
+    const input = { url: server.url('project'), epicId: 'e', itemId: 'i3', targetBranch: 'main' };
+    const host = tempDir('host-d');
+    const first = await prepareRemoteWorktree(host, input);
+    rmSync(first.worktreePath, { recursive: true, force: true }); // git still has it registered, the branch checked out there
+    const again = await prepareRemoteWorktree(host, input);
+    assert.equal(again.worktreePath, first.worktreePath);
+    assert.equal(sh(again.worktreePath, 'rev-parse', '--abbrev-ref', 'HEAD'), 'overseer/e/i3');
+    await removeRemoteWorktree(host, input);
+    await removeRemoteWorktree(host, input);
+    assert.ok(!existsSync(first.worktreePath), 'the worktree is gone');
+    assert.equal(sh(first.clone, 'branch', '--list', 'overseer/e/i3'), '', 'and its local branch');
+    assert.equal(sh(first.clone, 'worktree', 'list', '--porcelain').includes(first.worktreePath), false, 'and git\'s record of it');
   });
 
   it('an unknown target branch names it', async () => {
