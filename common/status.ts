@@ -40,6 +40,10 @@ export function isSatisfying(state: ItemState): boolean {
   return SATISFYING_STATES.includes(state);
 }
 
+/** An item's first step on a git remote, and in a local repository: shown by the epic as it starts the item. */
+export const CLAIMING_DETAIL = 'claiming a worker host';
+export const PREPARING_DETAIL = 'preparing worktree';
+
 export interface Question {
   questionId: string;
   epicId: string;

@@ -233,6 +233,24 @@ Object.assign(scenarios, {
       server.stop();
     }
   },
+  // Since 'quiet-passing-states': an item on a git remote (one worker host) neither reports claiming a host (the
+  // epic shows it) nor its approval by the council (its merge request follows in the same workflow task).
+  async 'quiet-passing-states'(env) {
+    const server = await startGitServer(['rec-quiet']);
+    const agent = fakeAgent();
+    const host = spawnWorker(env.address, { OVERSEER_HOST: 'rec-q', OVERSEER_WORKDIR: tempDir('rec-q'), OVERSEER_MAX_SESSIONS: '2', OVERSEER_CLAUDE_CONFIG_DIR: `${agent.configDir}-q` });
+    try {
+      await host.ready;
+      const plan = smallPlan('rec-quiet', '', [{ id: 'a' }, { id: 'b', dependsOn: ['a'] }], agent.command, { maxParallel: 2 });
+      plan.repo = { path: '', url: server.url('rec-quiet'), targetBranch: 'main' };
+      await (await startEpic(env, plan)).result();
+      return plan.epicId;
+    } finally {
+      host.proc.kill('SIGTERM');
+      await host.exited;
+      server.stop();
+    }
+  },
   async program(env) {
     // Three epics: web waits for api/a1 (merges), mob for api/a2, which never does: api is cancelled, mob blocked.
     const repo = makeRepo('rec-program');
@@ -284,7 +302,7 @@ async function save(env: TestWorkflowEnvironment, scenario: string, epicId: stri
 }
 
 /** Scenarios that start worker processes of their own (a crashing worker, worker hosts). */
-const OWN_WORKERS = new Set(['crash-recovery', 'host-move']);
+const OWN_WORKERS = new Set(['crash-recovery', 'host-move', 'quiet-passing-states']);
 
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(scenarios);
 for (const name of wanted) {

@@ -14,6 +14,7 @@ import { setHandler } from './handlers';
 import { withChildError, withOutcome, withReport } from '../common/epic-commands';
 import { isLive } from '../common/epic-dispatch';
 import { itemWorkflowId, TASK_QUEUE } from '../common/ids';
+import { CLAIMING_DETAIL, PREPARING_DETAIL } from '../common/status';
 import type { WorkItem } from '../common/plan';
 import { OverseerAwaitingHuman, OverseerEpic, OverseerState } from '../common/search-attributes';
 import { describe, itemUpdateProblem } from './messages';
@@ -40,7 +41,8 @@ export async function startItem(ctx: EpicContext, it: WorkItem): Promise<void> {
   const prev = statuses[it.id];
   const budget = itemBudgetFor(ctx, it.id);
   if (budget) ctx.budget.sent[it.id] = budgetKey(budget);
-  statuses[it.id] = { ...prev, state: 'running', detail: 'starting', startedAt: Date.now() };
+  // The item's first step, which it does not report itself (item-context.ts: passState).
+  statuses[it.id] = { ...prev, state: 'running', detail: ctx.plan.repo.url ? CLAIMING_DETAIL : PREPARING_DETAIL, startedAt: Date.now() };
   const input: WorkItemInput = {
     epicId,
     epicWorkflowId: ctx.info.workflowId,

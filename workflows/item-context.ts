@@ -133,6 +133,19 @@ export async function setState(ctx: ItemContext, state: ItemState, detail?: stri
   if (changed || detail) await report(ctx);
 }
 
+/**
+ * A state the item only passes through: in its status and history, but neither reported nor in the search
+ * attributes, because the next thing the item does in the same workflow task sets and reports another (the merge
+ * request follows an approval), or because the epic shows it already (the first step of an item it starts). Since
+ * 'quiet-passing-states' (each report costs the item and the epic a workflow task); before, like setState.
+ */
+export async function passState(ctx: ItemContext, state: ItemState, detail: string): Promise<void> {
+  if (!patched('quiet-passing-states')) return setState(ctx, state, detail);
+  ctx.status.state = state;
+  ctx.status.detail = detail;
+  note(ctx, `${state}: ${detail}`);
+}
+
 function awaitingHuman(ctx: ItemContext): boolean {
   const { status, settings } = ctx;
   return Boolean(status.pendingQuestion) || (status.state === 'approved' && settings.approval === 'before-merge' && !ctx.approvedBy);

@@ -1,7 +1,7 @@
 /** The review council: reviewer, implementer's answer, reviewer again, tech lead on disagreement. */
 import type { ImplementationReport, ReviewReport, TechLeadReport } from '../common/reports';
 import { implementerResponsePrompt, positionsPrompt, rejectionPrompt, reviewFindingsPrompt } from './prompts';
-import { note, setState, type ItemContext } from './item-context';
+import { note, passState, setState, type ItemContext } from './item-context';
 import { gateLoop } from './item-gates';
 import { commit, implement, session } from './item-implement';
 import { ItemFailed } from './item-types';
@@ -19,7 +19,7 @@ export interface CouncilVerdict {
  */
 export async function review(ctx: ItemContext, implSession: string): Promise<{ implSession: string; feedback?: string }> {
   if (!ctx.settings.review.enabled) {
-    await setState(ctx, 'approved', 'review turned off by the plan');
+    await passState(ctx, 'approved', 'review turned off by the plan'); // the merge request (or a wait for approval) follows
     return { implSession };
   }
   const verdict = await council(ctx, implSession);
@@ -29,7 +29,7 @@ export async function review(ctx: ItemContext, implSession: string): Promise<{ i
     if (ctx.attemptsThisRun >= ctx.settings.maxAttempts) throw new ItemFailed(`rejected by the review council: ${reasons}`);
     return { implSession: verdict.implSession, feedback: rejectionPrompt(verdict.reasons) };
   }
-  await setState(ctx, 'approved', reasons);
+  await passState(ctx, 'approved', reasons);
   return { implSession: verdict.implSession };
 }
 

@@ -14,7 +14,8 @@ import type { GateRunInput } from '../activities/checks';
 import type { RemoteWorktreeInput } from '../activities/remote-worktrees';
 import { claimActivities, freeHostActivities, hostActivities, type HostProxies } from './host-options';
 export type { ItemHost } from './item-types';
-import { note, setState, type ItemContext } from './item-context';
+import { note, passState, setState, type ItemContext } from './item-context';
+import { CLAIMING_DETAIL } from '../common/status';
 
 export const isRemote = (ctx: ItemContext) => Boolean(ctx.input.repo.url);
 
@@ -128,7 +129,7 @@ function override<T extends object>(target: T, with_: Record<string, unknown>): 
 /** The item's host and worktree, for a plan on a remote; every later worktree-bound call is pinned to it. */
 export async function bindHost(ctx: ItemContext): Promise<void> {
   ctx.host = { url: ctx.input.repo.url!, clone: '', sessionHosts: new Map(), lost: [] };
-  await setState(ctx, 'running', 'claiming a worker host');
+  await passState(ctx, 'running', CLAIMING_DETAIL);
   await claimAndPrepare(ctx);
   pin(ctx);
 }

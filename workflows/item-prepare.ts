@@ -1,5 +1,6 @@
 /** The item's worktree on its own branch, unless an earlier run of the same epic already merged it. */
-import { note, outcome, setState, type ItemContext } from './item-context';
+import { note, outcome, passState, setState, type ItemContext } from './item-context';
+import { PREPARING_DETAIL } from '../common/status';
 import type { PreparedWorktree } from '../activities/worktrees';
 import type { ItemOutcome } from './item-types';
 import { writeBack } from './item-write-back';
@@ -9,7 +10,7 @@ import { bindHost, firstSessionSlot, isRemote } from './item-host';
 export async function prepare(ctx: ItemContext): Promise<ItemOutcome | undefined> {
   if (isRemote(ctx)) return prepareRemote(ctx);
   const { core, repoPath, targetBranch, epicId, item, status } = ctx;
-  await setState(ctx, 'running', 'preparing worktree');
+  await passState(ctx, 'running', PREPARING_DETAIL);
   // Since 'fewer-round-trips' both at once (the worktree is dropped again in the rare case of an earlier merge).
   const [earlier, wt] = ctx.fewerRoundTrips
     ? await Promise.all([findEarlierMerge(ctx), core.prepareWorktree({ repoPath, epicId, itemId: item.id, targetBranch })])

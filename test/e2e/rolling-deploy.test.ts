@@ -66,8 +66,9 @@ describe('rolling deploy', () => {
     const agent = fakeAgent({ items: { a: { implement: { delayMs: 6000 } }, b: { implement: { delayMs: 6000 } } } });
     const plan = smallPlan('rolling', repo, [item('a'), item('b'), item('c', ['a'])], agent.command, { maxParallel: 3, review: { enabled: false, maxRounds: 1 } });
     const epic = await startEpic(env, plan);
-    await waitForItem(env, 'rolling', 'a', ['running'], (s) => s.detail !== 'starting');
-    await waitForItem(env, 'rolling', 'b', ['running'], (s) => s.detail !== 'starting');
+    // Their sessions started on v1 (the item's first report).
+    await waitForItem(env, 'rolling', 'a', ['running'], (s) => s.detail === 'implementing');
+    await waitForItem(env, 'rolling', 'b', ['running'], (s) => s.detail === 'implementing');
 
     v2 = await startWorkers(env, { buildId: 'v2', workflowBundle: v2Bundle, promoteIfNone: false });
     await waitFor('v2 made current', async () => {
