@@ -4,6 +4,7 @@ import {
   isCancellation,
   log,
   ParentClosePolicy,
+  patched,
   sleep,
   startChild,
   WorkflowIdReusePolicy,
@@ -94,9 +95,11 @@ export async function startItem(ctx: EpicContext, it: WorkItem): Promise<void> {
     );
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError && run > 1) return waitForClose(ctx, it.id, prev);
-    // Already running (a previous epic run started it and lost track): its signals keep us informed.
+    // Already running (a previous epic run started it and lost track): its signals keep us informed, to its end
+    // once it is asked for them (item-cleanup.ts: since 'merged-end-unreported' it says it is clean only then).
     log.warn(`item ${it.id} could not be started: ${describe(err)}`);
     statuses[it.id] = { ...statuses[it.id], detail: `already running (${describe(err)})` };
+    if (patched('merged-end-unreported')) await childHandle(ctx, it.id).signal(reportStatusSignal).catch(() => undefined);
   }
 }
 

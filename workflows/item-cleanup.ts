@@ -1,7 +1,8 @@
 /**
  * How an item ends: merged (worktree and branch removed), or cancelled, skipped or failed. A merged item says so
- * at once, `cleaningUp`, so the epic frees its slot and starts its dependents while it cleans up, and says it again
- * when clean: the epic finishes only when no item is still cleaning up. The others clean up before they report.
+ * at once, `cleaningUp`, so the epic frees its slot and starts its dependents while it cleans up; the epic hears
+ * it clean from its end (cleanEndReported) and finishes only when no item is still cleaning up. The others clean
+ * up before they report.
  */
 import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, patched } from '@temporalio/workflow';
 import { describe } from './messages';
@@ -23,8 +24,17 @@ export async function finishMerged(ctx: ItemContext, summary: string): Promise<I
   await setState(ctx, 'merged', status.mergeCommit);
   await cleanUpMerged(ctx, summary);
   status.cleaningUp = undefined;
-  await setState(ctx, 'merged', status.mergeCommit);
+  if (cleanEndReported(ctx)) await setState(ctx, 'merged', status.mergeCommit);
   return { ...outcome(ctx, 'merged'), ...(summary && { summary }) };
+}
+
+/**
+ * Whether the item says it again once clean. Since 'merged-end-unreported' the epic hears it from the workflow's
+ * result instead (a report costs the item and the epic a workflow task each), unless a run of the epic that did not
+ * start this item follows it: that run holds no handle on the result and waits for the report.
+ */
+function cleanEndReported(ctx: ItemContext): boolean {
+  return !patched('merged-end-unreported') || ctx.followedByReports;
 }
 
 /**

@@ -64,6 +64,11 @@ export interface ItemContext {
   /** The report under way (background reports), and whether the status changed since it was taken. */
   reporting?: Promise<void>;
   reportWanted: boolean;
+  /**
+   * The epic asked for a report (`reportStatus`): a run of it that did not start this item, and so does not hear
+   * how its workflow ends, follows it by its reports alone (item-cleanup.ts: the last one is then always sent).
+   */
+  followedByReports: boolean;
 }
 
 /** A new item's context (a run that continues an earlier one is then restored: item-continue-as-new.ts). */
@@ -111,6 +116,7 @@ export function createItemContext(input: WorkItemInput): ItemContext {
     summary: '',
     fewerRoundTrips,
     reportWanted: false,
+    followedByReports: false,
   };
 }
 

@@ -31,6 +31,7 @@ export async function continueItemAsNew(ctx: ItemContext, requestId: string, sho
     summary: ctx.summary,
     requestId,
     shownHold,
+    ...(ctx.followedByReports && { followedByReports: true }),
   };
   // The type is spelled out: importing workItemWorkflow here would make an import circle.
   return continueAsNew<(input: WorkItemInput) => Promise<ItemOutcome>>({ ...ctx.input, resume });
@@ -53,4 +54,5 @@ export function restore(ctx: ItemContext, r: ItemResume): void {
   ctx.implSession = r.implSession;
   ctx.summary = r.summary;
   if (r.shownHold !== undefined) ctx.mergeHolds.set(r.requestId, r.shownHold);
+  ctx.followedByReports = Boolean(r.followedByReports);
 }

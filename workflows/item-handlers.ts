@@ -47,7 +47,10 @@ export function registerItemHandlers(ctx: ItemContext): void {
   setHandler(cancelOptionsSignal, (o) => {
     ctx.keepWorktree = Boolean(o?.keepWorktrees);
   });
-  setHandler(reportStatusSignal, () => report(ctx));
+  setHandler(reportStatusSignal, () => {
+    ctx.followedByReports = true;
+    return report(ctx);
+  });
   const { status } = ctx;
   setHandler(itemStatusQuery, () => ({ ...status, pendingQuestion: status.pendingQuestion ? { ...status.pendingQuestion } : undefined }));
 }

@@ -56,6 +56,8 @@ export interface ItemResume {
   /** The request the queue has (its id names the first run; the queue answers this workflow id). */
   requestId: string;
   shownHold?: string;
+  /** The epic follows this item by its reports alone (ItemContext.followedByReports). */
+  followedByReports?: boolean;
 }
 
 /** The worker host holding an item's worktree, for a plan on a git remote (item-host.ts). */

@@ -1,14 +1,15 @@
 /**
  * Issue 11 point 9: after a continue-as-new the epic still sees the children earlier runs started. A child that
  * is terminated behind the epic's back (no report, no result the new run could await) is found by the next run
- * and shown as failed for a human, instead of `running` forever.
+ * and shown as failed for a human, instead of `running` forever. One that merges is heard to its end: it says it
+ * is clean by a report, since the run that started it, which would have heard it from its result, is gone.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { epicWorkflowId, itemWorkflowId } from '../../common/ids';
 import { useTemporal } from '../helpers/temporal';
-import { makeRepo } from '../helpers/repo';
+import { makeRepo, merges, sh } from '../helpers/repo';
 import { fakeAgent } from '../helpers/agent';
 import { item, smallPlan, startEpic, waitFor, waitForItem } from '../helpers/epics';
 
@@ -45,5 +46,21 @@ describe('epic continue-as-new with live children', () => {
     await handle.signal('cancelItem', { itemId: 'a' });
     const result = (await handle.result()) as { phase: string };
     assert.equal(result.phase, 'completed');
+  });
+
+  it('a child that merges after the epic continued-as-new is heard to its end, and the epic finishes', { timeout: 120_000 }, async () => {
+    const repo = makeRepo('reattach-end');
+    const agent = fakeAgent({ defaults: { implement: { delayMs: 8000 } } });
+    const handle = await startEpic(env, smallPlan('reattach-end', repo, [item('a')], agent.command, { review: { enabled: false, maxRounds: 1 } }));
+    await waitForItem(env, 'reattach-end', 'a', ['running'], (s) => s.detail === 'implementing');
+    const wake = async () => {
+      await handle.signal('pause');
+      await handle.signal('resume');
+    };
+    await waitFor('the epic to continue-as-new', async () => (await wake(), (await runCount(epicWorkflowId('reattach-end'))) >= 2), 60_000);
+    const result = (await handle.result()) as { phase: string; items: { state: string }[] };
+    assert.deepEqual([result.phase, result.items[0].state], ['completed', 'merged']);
+    assert.equal(merges(repo).length, 1);
+    assert.equal(sh(repo, 'branch', '--list', 'overseer/*'), '', 'the item branch is gone: it finished its cleanup');
   });
 });

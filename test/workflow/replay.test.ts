@@ -25,7 +25,7 @@ const scenarios = readdirSync(DIR, { withFileTypes: true }).filter((d) => d.isDi
 
 describe('replay of recorded histories', () => {
   it('has the representative scenarios recorded', () => {
-    for (const s of ['plain', 'question', 'review-rejection', 'conflict', 'crash-recovery', 'cancel', 'retry', 'skip', 'approval', 'validation', 'continue-as-new', 'merge-batches', 'merged-before-cleanup', 'fewer-round-trips', 'batch-wait', 'program', 'host-move', 'tracing-order', 'epic-history-limit', 'program-continue-as-new', 'quiet-passing-states']) assert.ok(scenarios.includes(s), `test/histories/${s} is recorded`);
+    for (const s of ['plain', 'question', 'review-rejection', 'conflict', 'crash-recovery', 'cancel', 'retry', 'skip', 'approval', 'validation', 'continue-as-new', 'merge-batches', 'merged-before-cleanup', 'fewer-round-trips', 'batch-wait', 'program', 'host-move', 'tracing-order', 'epic-history-limit', 'program-continue-as-new', 'quiet-passing-states', 'merged-end-unreported']) assert.ok(scenarios.includes(s), `test/histories/${s} is recorded`);
   });
   for (const scenario of scenarios) {
     it(`replays ${scenario}`, async () => {
