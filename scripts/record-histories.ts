@@ -127,10 +127,12 @@ const KEEP_ONLY: Record<string, (workflowId: string, epicId: string) => boolean>
 };
 const NO_REVIEW = { review: { enabled: false, maxRounds: 1 } };
 /** Dev-server flags per scenario (continue-as-new needs a low suggestion threshold to happen in a short run). */
+/** A server that suggests continue-as-new once a history has this many events. */
+const suggestContinueAsNewAt = (events: number) => ['--dynamic-config-value', `limit.historyCount.suggestContinueAsNew=${events}`];
 const SERVER_ARGS: Record<string, string[]> = {
-  'continue-as-new': ['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=30'],
-  'program-continue-as-new': ['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=20'],
-  'merged-end-unreported': ['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=30'],
+  'continue-as-new': suggestContinueAsNewAt(30),
+  'program-continue-as-new': suggestContinueAsNewAt(20),
+  'merged-end-unreported': suggestContinueAsNewAt(30),
 };
 
 async function runCount(env: TestWorkflowEnvironment, workflowId: string): Promise<number> {

@@ -23,22 +23,32 @@ async function runCount(workflowId: string): Promise<number> {
   return n;
 }
 
+type EpicHandle = Awaited<ReturnType<typeof startEpic>>;
+const NO_REVIEW = { review: { enabled: false, maxRounds: 1 } };
+
+/** Signals that each add events to the epic's history (and wake it), so that it is told to continue as new. */
+async function wake(handle: EpicHandle): Promise<void> {
+  await handle.signal('pause');
+  await handle.signal('resume');
+}
+
+/** An epic of one item `a`, once that item's session runs and the epic has continued as new. */
+async function epicPastContinueAsNew(epicId: string, sessionMs: number): Promise<{ repo: string; handle: EpicHandle }> {
+  const repo = makeRepo(epicId);
+  const agent = fakeAgent({ defaults: { implement: { delayMs: sessionMs } } });
+  const handle = await startEpic(env, smallPlan(epicId, repo, [item('a')], agent.command, NO_REVIEW));
+  await waitForItem(env, epicId, 'a', ['running'], (s) => s.detail === 'implementing');
+  await waitFor('the epic to continue-as-new', async () => (await wake(handle), (await runCount(epicWorkflowId(epicId))) >= 2), 60_000);
+  return { repo, handle };
+}
+
 describe('epic continue-as-new with live children', () => {
   it('a child terminated after the epic continued-as-new shows as failed, not running forever', async () => {
-    const repo = makeRepo('reattach');
-    const agent = fakeAgent({ defaults: { implement: { delayMs: 120_000 } } });
-    const handle = await startEpic(env, smallPlan('reattach', repo, [item('a')], agent.command, { review: { enabled: false, maxRounds: 1 } }));
-    const epicWf = epicWorkflowId('reattach');
-    await waitForItem(env, 'reattach', 'a', ['running'], (s) => s.detail === 'implementing');
-    const wake = async () => {
-      await handle.signal('pause');
-      await handle.signal('resume');
-    };
-    await waitFor('the epic to continue-as-new', async () => (await wake(), (await runCount(epicWf)) >= 2), 60_000);
+    const { handle } = await epicPastContinueAsNew('reattach', 120_000);
     await env.client.workflow.getHandle(itemWorkflowId('reattach', 'a')).terminate('behind the epic\'s back');
     // Wake the epic until a new run looks at its children.
     const a = await waitFor('a to show as failed', async () => {
-      await wake();
+      await wake(handle);
       const s = (await handle.query('status')) as { items: { state: string; detail?: string }[] };
       return s.items[0].state === 'failed' ? s.items[0] : undefined;
     }, 90_000);
@@ -49,15 +59,7 @@ describe('epic continue-as-new with live children', () => {
   });
 
   it('a child that merges after the epic continued-as-new is heard to its end, and the epic finishes', { timeout: 120_000 }, async () => {
-    const repo = makeRepo('reattach-end');
-    const agent = fakeAgent({ defaults: { implement: { delayMs: 8000 } } });
-    const handle = await startEpic(env, smallPlan('reattach-end', repo, [item('a')], agent.command, { review: { enabled: false, maxRounds: 1 } }));
-    await waitForItem(env, 'reattach-end', 'a', ['running'], (s) => s.detail === 'implementing');
-    const wake = async () => {
-      await handle.signal('pause');
-      await handle.signal('resume');
-    };
-    await waitFor('the epic to continue-as-new', async () => (await wake(), (await runCount(epicWorkflowId('reattach-end'))) >= 2), 60_000);
+    const { repo, handle } = await epicPastContinueAsNew('reattach-end', 8000);
     const result = (await handle.result()) as { phase: string; items: { state: string }[] };
     assert.deepEqual([result.phase, result.items[0].state], ['completed', 'merged']);
     assert.equal(merges(repo).length, 1);
