@@ -27,7 +27,7 @@ import { answerSignal, approveSignal, cancelItemSignal, recheckSignal, retryItem
 import { epicWorkflowId, itemWorkflowId } from '../common/ids';
 import { queueId } from '../test/helpers/merge-queue';
 import { sh } from '../test/helpers/repo';
-import { startTestEnv, startWorkers } from '../test/helpers/temporal';
+import { runCount, startTestEnv, startWorkers } from '../test/helpers/temporal';
 import { makeRepo } from '../test/helpers/repo';
 import { fakeAgent, type Scenario } from '../test/helpers/agent';
 import { authPlan } from '../test/helpers/plans';
@@ -134,12 +134,6 @@ const SERVER_ARGS: Record<string, string[]> = {
   'program-continue-as-new': suggestContinueAsNewAt(20),
   'merged-end-unreported': suggestContinueAsNewAt(30),
 };
-
-async function runCount(env: TestWorkflowEnvironment, workflowId: string): Promise<number> {
-  let n = 0;
-  for await (const _ of env.client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) n++;
-  return n;
-}
 
 Object.assign(scenarios, {
   async cancel(env) {

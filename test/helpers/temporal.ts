@@ -85,3 +85,10 @@ export function useTemporal(
     await env?.teardown();
   });
 }
+
+/** How many runs of `workflowId` the server lists (one more after each continue-as-new). */
+export async function runCount(env: TestWorkflowEnvironment, workflowId: string): Promise<number> {
+  let n = 0;
+  for await (const _ of env.client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) n++;
+  return n;
+}
