@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { epicWorkflowId, itemWorkflowId } from '../../common/ids';
-import { runCount, useTemporal } from '../helpers/temporal';
+import { runCount, useTemporal, workflowRuns } from '../helpers/temporal';
 import { makeRepo, merges, sh } from '../helpers/repo';
 import { fakeAgent } from '../helpers/agent';
 import { item, smallPlan, startEpic, waitFor, waitForItem } from '../helpers/epics';
@@ -41,7 +41,7 @@ async function epicPastContinueAsNew(epicId: string, sessionMs: number): Promise
 /** Runs of `workflowId` that were started afresh, not continued from a run before. */
 async function freshStarts(workflowId: string): Promise<number> {
   let n = 0;
-  for await (const run of env.client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) {
+  for (const run of await workflowRuns(env, workflowId)) {
     const history = await env.client.workflow.getHandle(workflowId, run.runId).fetchHistory();
     if (!history.events?.[0].workflowExecutionStartedEventAttributes?.continuedExecutionRunId) n++;
   }

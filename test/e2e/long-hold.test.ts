@@ -13,7 +13,7 @@ import { recheckSignal } from '../../common/api';
 import { epicWorkflowId, itemWorkflowId } from '../../common/ids';
 import { queueId } from '../helpers/merge-queue';
 import type { EpicResult } from '../../common/status';
-import { useTemporal } from '../helpers/temporal';
+import { useTemporal, workflowRuns } from '../helpers/temporal';
 import { makeRepo, merges, sh } from '../helpers/repo';
 import { fakeAgent } from '../helpers/agent';
 import { item, signalsIn, smallPlan, startEpic, waitForItem } from '../helpers/epics';
@@ -28,9 +28,7 @@ useTemporal((e) => (env = e), { serverArgs: ['--dynamic-config-value', `limit.hi
 
 /** Every run of a workflow id: run id and history length. */
 async function runsOf(workflowId: string): Promise<{ runId: string; length: number }[]> {
-  const out: { runId: string; length: number }[] = [];
-  for await (const w of env.client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) out.push({ runId: w.runId, length: w.historyLength });
-  return out;
+  return (await workflowRuns(env, workflowId)).map((w) => ({ runId: w.runId, length: w.historyLength }));
 }
 
 /** Events of every run of a workflow id that match `pick`. */

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { recheckSignal } from '../../common/api';
-import { useTemporal } from '../helpers/temporal';
+import { useTemporal, workflowRuns } from '../helpers/temporal';
 import { makeRepo, merges, sh, snapshot } from '../helpers/repo';
 import { enqueue, makeBranch, mergeRequest, queueId, queueStatus, waitFor, waitForResults } from '../helpers/merge-queue';
 
@@ -24,9 +24,7 @@ useTemporal((e) => (env = e), { serverArgs: ['--dynamic-config-value', `limit.hi
 
 /** Runs of the queue's workflow id, newest first (visibility catches up within moments). */
 async function queueRuns(repo: string): Promise<{ runId: string; status: string }[]> {
-  const runs: { runId: string; status: string }[] = [];
-  for await (const wf of env.client.workflow.list({ query: `WorkflowId = "${queueId(repo)}"` })) runs.push({ runId: wf.runId, status: wf.status.name });
-  return runs;
+  return (await workflowRuns(env, queueId(repo))).map((wf) => ({ runId: wf.runId, status: wf.status.name }));
 }
 
 const overseer = (...args: string[]) =>

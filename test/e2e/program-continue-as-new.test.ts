@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { programWorkflowId } from '../../common/program';
-import { useTemporal } from '../helpers/temporal';
+import { useTemporal, workflowRuns } from '../helpers/temporal';
 import { firstPayload } from '../helpers/history';
 import { makeRepo, merges } from '../helpers/repo';
 import { fakeAgent } from '../helpers/agent';
@@ -21,7 +21,7 @@ useTemporal((e) => (env = e), { serverArgs: ['--dynamic-config-value', `limit.hi
 /** Every run of the program, oldest first, with the cross-epic merges it routed (`<epicId>/<itemId>`). */
 async function programRuns(programId: string): Promise<{ runId: string; routed: string[]; status: string }[]> {
   const runs: { runId: string; routed: string[]; status: string; start: number }[] = [];
-  for await (const wf of env.client.workflow.list({ query: `WorkflowId = "${programWorkflowId(programId)}"` })) {
+  for (const wf of await workflowRuns(env, programWorkflowId(programId))) {
     const history = await env.client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
     const routed: string[] = [];
     for (const e of history.events ?? []) {

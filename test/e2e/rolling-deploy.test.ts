@@ -12,7 +12,7 @@ import { epicWorkflowId, itemWorkflowId } from '../../common/ids';
 import type { EpicResult } from '../../common/status';
 import { WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from '../../workers/bundle';
 import { currentBuildId, setCurrentBuild } from '../../workers/versioning';
-import { startTestEnv, startWorkers, type RunningWorkers } from '../helpers/temporal';
+import { startTestEnv, startWorkers, workflowRuns, type RunningWorkers } from '../helpers/temporal';
 import { makeRepo, merges } from '../helpers/repo';
 import { fakeAgent } from '../helpers/agent';
 import { item, smallPlan, startEpic, waitFor, waitForItem } from '../helpers/epics';
@@ -51,9 +51,7 @@ async function taskFailures(workflowId: string, runId?: string): Promise<string[
 }
 
 async function epicRuns(epicId: string): Promise<string[]> {
-  const runs: string[] = [];
-  for await (const wf of env.client.workflow.list({ query: `WorkflowId = "${epicWorkflowId(epicId)}"` })) runs.push(wf.runId);
-  return runs;
+  return (await workflowRuns(env, epicWorkflowId(epicId))).map((wf) => wf.runId);
 }
 
 describe('rolling deploy', () => {

@@ -1,5 +1,6 @@
 /** A real Temporal dev server (the CLI found like production finds it) and Overseer's workers, for tests. */
 import { after, before } from 'node:test';
+import type { WorkflowExecutionInfo } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { createWorkers, type WorkerOptions } from '../../workers/worker';
@@ -86,9 +87,13 @@ export function useTemporal(
   });
 }
 
-/** How many runs of `workflowId` the server lists (one more after each continue-as-new). */
+/** Every run of `workflowId` the server lists (one more after each continue-as-new), as visibility has them. */
+export async function workflowRuns(env: TestWorkflowEnvironment, workflowId: string): Promise<WorkflowExecutionInfo[]> {
+  const runs: WorkflowExecutionInfo[] = [];
+  for await (const run of env.client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) runs.push(run);
+  return runs;
+}
+
 export async function runCount(env: TestWorkflowEnvironment, workflowId: string): Promise<number> {
-  let n = 0;
-  for await (const _ of env.client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) n++;
-  return n;
+  return (await workflowRuns(env, workflowId)).length;
 }
