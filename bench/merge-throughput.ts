@@ -14,7 +14,7 @@ import { queueMergeResultQuery, queueStatusQuery } from '../common/api';
 import type { MergeResult } from '../common/merge';
 import { startTestEnv, startWorkers } from '../test/helpers/temporal';
 import { makeRepo, merges, sh, tempDir } from '../test/helpers/repo';
-import { enqueue, makeBranch, mergeRequest, queueId } from '../test/helpers/merge-queue';
+import { makeBranch, mergeRequest, queueId } from '../test/helpers/merge-queue';
 import { createQueueActivities } from '../activities/queue-client';
 import { openRepo } from '../activities/git-repo';
 import { numberOption } from './args';
@@ -38,20 +38,21 @@ console.log(`merge throughput: ${n} branches, disjoint files (${process.platform
 const env = await startTestEnv();
 const workers = await startWorkers(env, { queues: ['core'] });
 try {
+  // Requests are sent by the items' own `enqueueMerge` activity code.
+  const { enqueueMerge } = createQueueActivities(env.client);
   // A long-running worker has its workflow sandbox and activity modules loaded: warm this one with one merge in
   // another repository (its own queue) before the clock starts.
   const warm = makeRepo('bench-warm');
   makeBranch(warm, 'feature/warm', { 'warm.txt': 'warm\n' });
-  await enqueue(env, mergeRequest(warm, 'warm-1', 'warm', 'feature/warm', { epicId: 'bench' }));
+  await enqueueMerge(mergeRequest(warm, 'warm-1', 'warm', 'feature/warm', { epicId: 'bench' }));
   while (!(await env.client.workflow.getHandle(queueId(warm)).query(queueMergeResultQuery, 'warm-1').catch(() => undefined))) await sleep(50);
 
   // Through the queue: every request at once, as parallel items would send them; done when the last is answered.
-  // Each request is sent by the items' own `enqueueMerge` activity code. The requests are built before the clock
-  // starts (the helper asks git synchronously for the repository's top level, which would hold up every send behind
-  // it), and the repository is opened once, as a worker has done for the items' worktrees long before they merge.
+  // The requests are built before the clock starts (the helper asks git synchronously for the repository's top
+  // level, which would hold up every send behind it), and the repository is opened once, as a worker has done for
+  // the items' worktrees long before they merge.
   const ids = branches.map((_, i) => `bench-${i + 1}`);
   const requests = ids.map((id, i) => mergeRequest(repo, id, `b${i + 1}`, branches[i], { epicId: 'bench' }));
-  const { enqueueMerge } = createQueueActivities(env.client);
   await openRepo(repo);
   const t0 = performance.now();
   const wall0 = Date.now();
